@@ -1,0 +1,60 @@
+# papershelf: the pelican-quickstart targets, plus `test` and `bench`.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PELICAN := $(BIN)/pelican
+
+INPUTDIR := $(CURDIR)/content
+OUTPUTDIR := $(CURDIR)/output
+CONFFILE := $(CURDIR)/pelicanconf.py
+PUBLISHCONF := $(CURDIR)/publishconf.py
+PORT ?= 8000
+PELICANOPTS ?=
+
+.PHONY: help html clean regenerate serve devserver publish test lint check
+
+help:
+	@echo 'make html        build the site into output/ (creates $(VENV) on first use)'
+	@echo 'make clean       remove output/ and the cache'
+	@echo 'make regenerate  rebuild whenever content changes'
+	@echo 'make serve       serve output/ at http://localhost:$(PORT)'
+	@echo 'make devserver   regenerate and serve'
+	@echo 'make publish     build with publishconf.py (absolute URLs from SITEURL)'
+	@echo 'make check       validate the content without building'
+	@echo 'make test        run the test suite'
+	@echo 'make lint        ruff check and format check'
+
+# The environment is rebuilt when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+html: $(VENV)/.installed
+	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
+
+clean:
+	rm -rf $(OUTPUTDIR) $(CURDIR)/cache
+
+regenerate: $(VENV)/.installed
+	$(PELICAN) -r $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
+
+serve: $(VENV)/.installed
+	$(PELICAN) -l $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -p $(PORT) $(PELICANOPTS)
+
+devserver: $(VENV)/.installed
+	$(PELICAN) -lr $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -p $(PORT) $(PELICANOPTS)
+
+publish: $(VENV)/.installed
+	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF) $(PELICANOPTS)
+
+check: $(VENV)/.installed
+	$(BIN)/papershelf check $(INPUTDIR)
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest $(PYTESTOPTS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .

@@ -1,0 +1,138 @@
+"""The archive: every entry merged into papers, with the indexes writers read.
+
+Pure Python on purpose: no Pelican import, so it is cheap to build in tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from .config import Config
+from .identity import normalise_title, short_hash, slugify, title_key
+from .model import Entry, Paper, Sighting
+
+
+@dataclass
+class Archive:
+    papers: list[Paper]  # newest date first; within a date by upvotes
+    by_key: dict[str, Paper]
+    by_slug: dict[str, Paper]
+    by_date: dict[dt.date, list[Paper]]  # each day's papers by upvotes
+    dates: list[dt.date]  # days with papers, newest first
+    listings: list[str]
+    entries: int
+    notes: list = field(default_factory=list)
+
+    @property
+    def duplicates(self) -> int:
+        return self.entries - len(self.papers)
+
+    def months(self) -> list[tuple[dt.date, int]]:
+        """(first of the month, papers) for each month with papers, newest first."""
+        counts: dict[dt.date, int] = defaultdict(int)
+        for day in self.dates:
+            counts[day.replace(day=1)] += len(self.by_date[day])
+        return sorted(counts.items(), reverse=True)
+
+    def days_in(self, start: dt.date, end: dt.date) -> list[dt.date]:
+        """Days with papers in [start, end), newest first."""
+        return [day for day in self.dates if start <= day < end]
+
+    def summary(self) -> str:
+        return (
+            f"papershelf: {len(self.listings)} listings read, {self.entries} entries, "
+            f"{len(self.papers)} papers, {self.duplicates} duplicates merged, "
+            f"{len(self.dates)} dates"
+        )
+
+
+def build(entries: list[Entry], config: Config | None = None) -> Archive:
+    """Merge entries (oldest listing first) into the archive."""
+    config = config or Config()
+    ids = _ids_by_title(entries)
+    grouped: dict[str, list[Entry]] = {}
+    for entry in entries:
+        key = entry.arxiv_id or ids.get(normalise_title(entry.title)) or title_key(entry.title)
+        grouped.setdefault(key, []).append(entry)
+    papers = [_merge(key, group) for key, group in grouped.items()]
+    _assign_slugs(papers)
+    for paper in papers:
+        paper.url = config.paper_url.format(slug=paper.slug, date=paper.date)
+        paper.save_as = config.paper_save_as.format(slug=paper.slug, date=paper.date)
+
+    by_date: dict[dt.date, list[Paper]] = defaultdict(list)
+    for paper in papers:
+        by_date[paper.date].append(paper)
+    for day_papers in by_date.values():
+        day_papers.sort(key=_by_upvotes)
+        for before, after in pairwise(day_papers):
+            before.next, after.previous = after, before
+    dates = sorted(by_date, reverse=True)
+    ordered = [paper for day in dates for paper in by_date[day]]
+    return Archive(
+        papers=ordered,
+        by_key={p.key: p for p in ordered},
+        by_slug={p.slug: p for p in ordered},
+        by_date=dict(by_date),
+        dates=dates,
+        listings=list(dict.fromkeys(e.listing for e in entries)),
+        entries=len(entries),
+    )
+
+
+def _by_upvotes(paper: Paper):
+    return (-(paper.upvotes or 0), paper.title.casefold(), paper.key)
+
+
+def _ids_by_title(entries: list[Entry]) -> dict[str, str | None]:
+    """Normalised title -> the arXiv id some listing gives it (None if several)."""
+    ids: dict[str, str | None] = {}
+    for entry in entries:
+        if entry.arxiv_id:
+            title = normalise_title(entry.title)
+            ids[title] = (
+                entry.arxiv_id if ids.get(title, entry.arxiv_id) == entry.arxiv_id else None
+            )
+    return ids
+
+
+def _merge(key: str, group: list[Entry]) -> Paper:
+    """One paper from its entries, oldest sighting first."""
+    group = sorted(group, key=lambda e: e.snapshot or e.date)  # stable: file order kept
+    newest = group[-1]
+    dated = [e for e in group if e.dated]
+    with_authors = max(group, key=lambda e: len(e.authors))
+    counts = [e.authors_count for e in group if e.authors_count is not None]
+    return Paper(
+        key=key,
+        slug=slugify(group[0].title),  # from the first sighting: it never changes
+        title=newest.title,
+        abstract=next((e.abstract for e in reversed(group) if e.abstract), ""),
+        date=min(e.date for e in dated) if dated else group[0].date,
+        dated=bool(dated),
+        authors=with_authors.authors,
+        authors_count=max([*counts, len(with_authors.authors)]) or None,
+        upvotes=newest.upvotes,
+        arxiv_id=next((e.arxiv_id for e in group if e.arxiv_id), None),
+        links=tuple(dict.fromkeys(link for e in group for link in e.links)),
+        keywords=tuple(dict.fromkeys(k for e in group for k in e.keywords)),
+        sightings=[Sighting(e.listing, e.snapshot or e.date, e.upvotes, e.source) for e in group],
+    )
+
+
+def _assign_slugs(papers: list[Paper]) -> None:
+    """Distinct slugs: the paper first seen keeps the plain slug, a later one
+    with the same slug gets a suffix made from its own title, so neither URL
+    depends on which papers came in between."""
+    taken: set[str] = set()
+    for paper in sorted(papers, key=lambda p: (p.sightings[0].snapshot, p.sightings[0].source)):
+        slug = paper.slug
+        if slug in taken:
+            slug = f"{paper.slug}-{short_hash(normalise_title(paper.title))}"
+        if slug in taken:
+            slug = f"{paper.slug}-{short_hash(paper.key)}"
+        taken.add(slug)
+        paper.slug = slug

@@ -1,0 +1,142 @@
+"""The `papershelf` command: parse listings, check content, export Markdown."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from . import archive, latex
+from .config import Config, SettingsError
+from .document import export
+from .listing import read_listing
+from .model import ContentError, Entry, Problem
+
+
+def entry_json(entry: Entry) -> dict:
+    """An entry as `papershelf parse --json` prints it: text, not markup."""
+    return {
+        "title": latex.plain(entry.title),
+        "abstract": latex.plain(entry.abstract),
+        "authors": list(entry.authors),
+        "authors_count": entry.authors_count,
+        "date": entry.date.isoformat(),
+        "dated": entry.dated,
+        "upvotes": entry.upvotes,
+        "arxiv_id": entry.arxiv_id,
+        "links": list(entry.links),
+        "keywords": list(entry.keywords),
+        "source": entry.source,
+    }
+
+
+def _report(problems: list[Problem]) -> None:
+    for problem in sorted(problems):
+        print(problem, file=sys.stderr)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _settings(path: str | None) -> dict:
+    """Pelican settings from a settings file, if there is one."""
+    if path is None:
+        if not Path("pelicanconf.py").is_file():
+            return {}
+        path = "pelicanconf.py"
+    from pelican.settings import read_settings
+
+    return read_settings(path)
+
+
+def cmd_parse(args) -> int:
+    entries, problems = [], []
+    for file in args.files:
+        found, trouble = read_listing(file, snapshot=args.date)
+        entries += found
+        problems += trouble
+    if args.json:
+        json.dump([entry_json(e) for e in entries], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        for e in entries:
+            upvotes = "" if e.upvotes is None else f" ▲{e.upvotes}"
+            date = e.date.isoformat() if e.dated else f"({e.date.isoformat()}, undated)"
+            print(f"{e.source}  {date}{upvotes}  {latex.plain(e.title)}")
+        print(f"{len(entries)} entries from {len(args.files)} files", file=sys.stderr)
+    _report(problems)
+    return 1 if problems else 0
+
+
+def _load(args) -> archive.Archive:
+    from .generator import load_archive
+
+    settings = _settings(args.settings)
+    content = args.content or settings.get("PATH") or "content"
+    if not Path(content).is_dir():
+        raise SettingsError(f"{content}: no such content folder")
+    return load_archive(content, Config.from_settings(settings))
+
+
+def cmd_check(args) -> int:
+    result = _load(args)
+    print(result.summary())
+    return 0
+
+
+def cmd_export_md(args) -> int:
+    result = _load(args)
+    written = export(result.papers, args.folder)
+    print(f"{len(written)} Markdown documents written to {args.folder}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="papershelf", description=__doc__)
+    commands = main.add_subparsers(dest="command", required=True)
+
+    parse = commands.add_parser("parse", help="print the entries that listing files hold")
+    parse.add_argument("files", nargs="+", metavar="FILE")
+    parse.add_argument("--json", action="store_true", help="print a JSON array")
+    parse.add_argument("--date", type=_date, help="the snapshot date, if the file name has none")
+    parse.set_defaults(run=cmd_parse)
+
+    content_help = "the content folder (default: PATH from the settings, or ./content)"
+    settings_help = "Pelican settings file (default: ./pelicanconf.py if present)"
+    check = commands.add_parser("check", help="validate all content without building")
+    check.add_argument("content", nargs="?", help=content_help)
+    check.add_argument("-s", "--settings", help=settings_help)
+    check.set_defaults(run=cmd_check)
+
+    export_md = commands.add_parser("export-md", help="write each paper as a Markdown document")
+    export_md.add_argument("folder", metavar="DIR")
+    export_md.add_argument("--content", help=content_help)
+    export_md.add_argument("-s", "--settings", help=settings_help)
+    export_md.set_defaults(run=cmd_export_md)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except ContentError as error:
+        _report(error.problems)
+        print(f"{len(error.problems)} problems found", file=sys.stderr)
+        return 1
+    except SettingsError as error:
+        print(f"papershelf: {error}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # the reader of our output went away (| head)
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

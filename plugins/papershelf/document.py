@@ -1,0 +1,83 @@
+"""Each paper as a Markdown document (metadata header, abstract), and its HTML.
+
+The document is what `papershelf export-md` writes and what the paper page
+renders, so both always say the same thing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import markdown as markdown_lib
+
+from . import latex
+from .model import Paper
+
+MARKDOWN_EXTENSIONS = ["extra", "codehilite", "sane_lists"]
+MARKDOWN_CONFIG = {"codehilite": {"css_class": "highlight", "guess_lang": False}}
+
+
+def metadata(paper: Paper) -> dict[str, str]:
+    """The header of the document, in Pelican's `Key: value` form."""
+    meta = {
+        "Title": latex.plain(paper.title),
+        "Date": paper.date.isoformat(),
+        "Slug": paper.slug,
+    }
+    if not paper.dated:
+        meta["Undated"] = "yes: the listing gave no date; this is the listing's date"
+    if paper.authors:
+        meta["Authors"] = "; ".join(paper.authors)
+    if paper.authors_count:
+        meta["Authors-Count"] = str(paper.authors_count)
+    if paper.upvotes is not None:
+        meta["Upvotes"] = str(paper.upvotes)
+    if paper.arxiv_id:
+        meta["arXiv"] = paper.arxiv_id
+    if paper.links:
+        meta["Links"] = " ".join(paper.links)
+    if paper.keywords:
+        meta["Keywords"] = "; ".join(paper.keywords)
+    meta["Listings"] = "; ".join(
+        f"{s.snapshot.isoformat()} {s.listing}"
+        + (f" ({s.upvotes})" if s.upvotes is not None else "")
+        for s in paper.sightings
+    )
+    # Metadata is one line per key: no value may break it.
+    return {key: " ".join(value.split()) for key, value in meta.items()}
+
+
+def body(paper: Paper) -> str:
+    """The abstract, every paragraph escaped, as Markdown."""
+    return "\n\n".join(latex.markdown(p) for p in paper.abstract.split("\n\n") if p) + "\n"
+
+
+def document(paper: Paper) -> str:
+    header = "".join(f"{key}: {value}\n" for key, value in metadata(paper).items())
+    return f"{header}\n{body(paper)}"
+
+
+class Renderer:
+    """Markdown to HTML with one reusable Python-Markdown instance."""
+
+    def __init__(self) -> None:
+        self._md = markdown_lib.Markdown(
+            extensions=MARKDOWN_EXTENSIONS,
+            extension_configs=MARKDOWN_CONFIG,
+            output_format="html",
+        )
+
+    def __call__(self, text: str) -> str:
+        return self._md.reset().convert(text)
+
+
+def export(papers: list[Paper], folder: str | Path) -> list[Path]:
+    """Write one `<slug>.md` per paper; returns the files written."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for paper in papers:
+        path = folder / f"{paper.slug}.md"
+        path.write_text(document(paper), encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,151 @@
+"""The Pelican side: read the content, build the archive, write its pages."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import pelican
+from markupsafe import Markup
+from pelican.generators import Generator
+from pelican.log import console
+
+from . import latex
+from .archive import Archive, build
+from .config import Config, SettingsError
+from .document import Renderer, body
+from .links import paper_links
+from .listing import listing_files, read_listing
+from .model import ContentError, Entry, Problem
+from .pages import lay_out
+
+logger = logging.getLogger(__name__)
+
+
+def read_content(content_path: str, config: Config) -> tuple[list[Entry], list[Problem]]:
+    """Every entry of every listing below the content folder, and every problem."""
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    for path in listing_files(Path(content_path) / config.listings_path):
+        found, trouble = read_listing(path, display=str(path.relative_to(content_path)))
+        entries += found
+        problems += trouble
+    return entries, problems
+
+
+def load_archive(content_path: str, config: Config) -> Archive:
+    """The archive of a content folder; ContentError lists every problem."""
+    entries, problems = read_content(content_path, config)
+    if problems:
+        raise ContentError(problems)
+    return build(entries, config)
+
+
+# Jinja filters: listing text is never markup, so it reaches pages only through these.
+def listing_html(text: str) -> Markup:
+    return Markup(latex.html(text))
+
+
+def listing_plain(text: str) -> str:
+    return latex.plain(text)
+
+
+def preview(text: str, limit: int = 280) -> str:
+    """The start of an abstract, cut at a word."""
+    text = " ".join(latex.plain(text).split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+def long_date(date) -> str:
+    return f"{date:%B} {date.day}, {date.year}"
+
+
+def _stop(error: Exception, lines: list[str]) -> None:
+    """Report what is wrong in plain lines and stop the build.
+
+    A plain build exits 1 without a traceback; under `pelican --autoreload`
+    the error is raised, so Pelican logs it and waits for the next change.
+    """
+    for line in lines:
+        print(line, file=sys.stderr)
+    if _autoreloading():
+        raise error
+    raise SystemExit(1) from None
+
+
+def _autoreloading() -> bool:
+    """Whether this build runs inside `pelican --autoreload`."""
+    frame = sys._getframe()
+    while frame is not None:
+        if frame.f_code is pelican.autoreload.__code__:
+            return True
+        frame = frame.f_back
+    return False
+
+
+class PapershelfGenerator(Generator):
+    """Builds the archive in `generate_context` and writes its pages."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Listing text reaches templates as str: escape everything by default.
+        self.env.autoescape = True
+        self.env.filters.update(
+            listing_html=listing_html,
+            listing_plain=listing_plain,
+            preview=preview,
+            long_date=long_date,
+        )
+        self.env.globals.update(paper_links=paper_links)
+        try:
+            self.config = Config.from_settings(self.settings)
+        except SettingsError as error:
+            _stop(error, [f"papershelf: {error}"])
+        self.site = None
+
+    def generate_context(self):
+        try:
+            archive = load_archive(self.path, self.config)
+        except ContentError as error:
+            lines = [*map(str, error.problems), f"papershelf: {len(error.problems)} problems"]
+            _stop(error, lines)
+        self.site = lay_out(archive, self.config)
+        self.context["papershelf"] = self.site
+
+    def generate_output(self, writer):
+        site = self.site
+        relative = self.settings["RELATIVE_URLS"]
+
+        def write(save_as, template, url, **values):
+            writer.write_file(
+                save_as,
+                self.get_template(template),
+                self.context,
+                relative_urls=relative,
+                url=url,
+                **values,
+            )
+
+        render = Renderer()
+        for paper in site.archive.papers:
+            write(
+                paper.save_as,
+                "paper",
+                paper.url,
+                paper=paper,
+                day=site.day(paper),
+                content=Markup(render(body(paper))),
+                page_name=paper.url,
+            )
+        for day in site.days:
+            write(day.save_as, "date", day.url, day=day, page_name=day.url)
+        for month in site.months:
+            write(month.save_as, "month", month.url, month=month, page_name=month.url)
+        for year in site.years:
+            write(year.save_as, "year", year.url, year=year, page_name=year.url)
+        write(self.config.dates_save_as, "dates", site.dates_url, page_name=site.dates_url)
+        write(self.config.home_save_as, "home", "", page_name="")
+        console.print(site.archive.summary())

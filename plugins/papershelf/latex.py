@@ -1,0 +1,199 @@
+"""LaTeX remnants and URLs in listing text, turned into text, Markdown or HTML.
+
+Listings are copied from arXiv-derived pages, so titles and abstracts carry
+LaTeX: accent commands (``T\\"ULU``), escaped symbols (``\\%``), emphasis
+(``{\\em labeled}``, ``\\textbf{...}``) and ``$...$`` math. `spans()` is the one
+place that reads them; `plain()`, `markdown()` and `html()` only present the
+spans, so every output agrees on what the text says.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import re
+import unicodedata
+from typing import NamedTuple
+
+# Accent commands and the combining marks they stand for.
+_ACCENTS = {
+    '"': "\u0308",
+    "'": "\u0301",
+    "`": "\u0300",
+    "^": "\u0302",
+    "~": "\u0303",
+    "=": "\u0304",
+    ".": "\u0307",
+    "c": "\u0327",
+    "u": "\u0306",
+    "v": "\u030c",
+    "H": "\u030b",
+    "k": "\u0328",
+    "r": "\u030a",
+}
+_LETTER = r"(?:\\i|[A-Za-z])"
+_ACCENT_RE = re.compile(
+    r"\{?\\(?:"
+    rf"(?P<sym>[\"'`^~=.])\s*(?:\{{(?P<a>{_LETTER})\}}|(?P<b>{_LETTER}))"
+    rf"|(?P<word>[cuvHkr])(?:\{{(?P<c>{_LETTER})\}}|\s+(?P<d>{_LETTER})))\}}?"
+)
+# A literal dollar stands in for this character until math has been found.
+_DOLLAR = "\ue000"
+_ESCAPED = {"%": "%", "&": "&", "_": "_", "#": "#", "{": "{", "}": "}", "$": _DOLLAR}
+_ESCAPED_RE = re.compile(r"\\([%&_#{}$])")
+
+_STYLES = {
+    "em": "em",
+    "it": "em",
+    "emph": "em",
+    "textit": "em",
+    "textsl": "em",
+    "bf": "strong",
+    "textbf": "strong",
+    "tt": "code",
+    "texttt": "code",
+}
+_TOKEN_RE = re.compile(
+    r"(?P<math>\$\$[^$]+?\$\$|\$[^$\n]+?\$)"
+    r"|\{\\(?P<decl>em|it|bf|tt)\s+(?P<decl_text>[^{}]*)\}"
+    r"|\\(?P<cmd>emph|textit|textsl|textbf|texttt)\{(?P<cmd_text>[^{}]*)\}"
+    r"|(?P<url>\bhttps?://[^\s<>\"'`{}|\\^]+)",
+    re.IGNORECASE,
+)
+_URL_TRAILING = ".,;:!?*'\""
+_CLOSERS = {")": "(", "]": "["}
+
+
+class Span(NamedTuple):
+    kind: str  # "text", "em", "strong", "code", "math" or "url"
+    text: str
+
+
+def _accent(match: re.Match) -> str:
+    mark = _ACCENTS[match["sym"] or match["word"]]
+    letter = match["a"] or match["b"] or match["c"] or match["d"]
+    letter = "i" if letter == "\\i" else letter
+    return unicodedata.normalize("NFC", letter + mark)
+
+
+def _trim_url(url: str) -> str:
+    """Drop the punctuation that ends a sentence rather than the URL."""
+    while url:
+        last = url[-1]
+        if last in _URL_TRAILING or (
+            last in _CLOSERS and url.count(last) > url.count(_CLOSERS[last])
+        ):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def spans(text: str) -> list[Span]:
+    """Split listing text into spans of plain text, emphasis, math and URLs."""
+    text = _ACCENT_RE.sub(_accent, text)
+    text = _ESCAPED_RE.sub(lambda m: _ESCAPED[m[1]], text)
+    out: list[Span] = []
+    pos = 0
+
+    def add(kind: str, value: str) -> None:
+        value = value.replace(_DOLLAR, "$")
+        if kind == "text" and out and out[-1].kind == "text":
+            out[-1] = Span("text", out[-1].text + value)
+        elif value:
+            out.append(Span(kind, value))
+
+    for match in _TOKEN_RE.finditer(text):
+        start, end = match.span()
+        if match["url"]:
+            url = _trim_url(match["url"])
+            end = start + len(url)
+            if "://" not in url or url.endswith("://"):
+                continue
+        add("text", text[pos:start])
+        if match["math"]:
+            add("math", match["math"])
+        elif match["url"]:
+            add("url", url)
+        else:
+            style = _STYLES[(match["decl"] or match["cmd"]).lower()]
+            add(style, match["decl_text"] if match["decl"] else match["cmd_text"])
+        pos = end
+    add("text", text[pos:])
+    return out
+
+
+def plain(text: str) -> str:
+    """The text as a reader sees it, without any markup."""
+    return "".join(span.text for span in spans(text))
+
+
+def urls(text: str) -> list[str]:
+    """The http(s) URLs in the text, in order, each once."""
+    return list(dict.fromkeys(s.text for s in spans(text) if s.kind == "url"))
+
+
+# Markdown: backslash-escape what Python-Markdown and CommonMark both accept,
+# and write the rest as character references, which every extension leaves alone.
+# With [ and ] escaped, ( ) and ! cannot start a link or an image.
+_MD_ESCAPES = str.maketrans(
+    {
+        **{c: "\\" + c for c in "\\`*_{}[]"},
+        "<": "&lt;",
+        ">": "&gt;",
+        "&": "&amp;",
+        "|": "&#124;",
+        "$": "&#36;",
+        "~": "&#126;",
+        "^": "&#94;",
+    }
+)
+_MD_BLOCK_START = re.compile(r"^(\s*)([#+\-]|\d+(?=\.))", re.MULTILINE)
+
+
+def escape_markdown(text: str) -> str:
+    """Text that Markdown shows exactly as written."""
+    escaped = text.translate(_MD_ESCAPES)
+    # Only at the start of a line do these characters make headings and lists.
+    return _MD_BLOCK_START.sub(lambda m: m[1] + _escape_block_marker(m[2]), escaped)
+
+
+def _escape_block_marker(marker: str) -> str:
+    return marker + "\\" if marker.isdigit() else "\\" + marker
+
+
+def markdown(text: str, links: bool = True) -> str:
+    """Listing text as Markdown: escaped text, emphasis, math and links."""
+    parts = []
+    for kind, value in spans(text):
+        if kind == "url" and links:
+            parts.append(f"<{value}>")
+        elif kind in ("em", "strong", "code", "math"):
+            inner = escape_markdown(value)
+            parts.append(
+                f'<span class="math">{inner}</span>'
+                if kind == "math"
+                else {
+                    "em": f"*{inner}*",
+                    "strong": f"**{inner}**",
+                    "code": f"<code>{inner}</code>",
+                }[kind]
+            )
+        else:
+            parts.append(escape_markdown(value))
+    return "".join(parts)
+
+
+def html(text: str, links: bool = False) -> str:
+    """Listing text as HTML; everything in it is escaped."""
+    parts = []
+    for kind, value in spans(text):
+        value_html = _html.escape(value)
+        if kind == "url" and links:
+            parts.append(f'<a href="{value_html}">{value_html}</a>')
+        elif kind == "math":
+            parts.append(f'<span class="math">{value_html}</span>')
+        elif kind in ("em", "strong", "code"):
+            parts.append(f"<{kind}>{value_html}</{kind}>")
+        else:
+            parts.append(value_html)
+    return "".join(parts)

@@ -1,0 +1,63 @@
+"""Reading listing files: one entry point for every format, and the folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from .dates import snapshot_from_name
+from .listing_json import read_json
+from .listing_text import read_text
+from .model import Entry, Problem
+
+READERS = {".txt": read_text, ".json": read_json}
+
+
+def read_listing(
+    path: str | os.PathLike, snapshot: dt.date | None = None, display: str | None = None
+) -> tuple[list[Entry], list[Problem]]:
+    """Entries of one listing file and the problems found in it.
+
+    The snapshot date comes from the file name unless it is given. `display`
+    is how problems name the file (a path relative to the content folder).
+    """
+    path = Path(path)
+    name = display or str(path)
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        return [], [Problem(name, 1, "not a listing: expected a .txt or .json file")]
+    snapshot = snapshot or snapshot_from_name(path.name)
+    if snapshot is None:
+        return [], [
+            Problem(name, 1, "no date in the file name: name it YYYY-MM-DD" + path.suffix.lower())
+        ]
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return [], [Problem(name, 1, f"cannot read the file: {error.strerror}")]
+    text, problem = decode(data, name)
+    if problem:
+        return [], [problem]
+    return reader(text, name, snapshot)
+
+
+def decode(data: bytes, name: str) -> tuple[str, Problem | None]:
+    """UTF-8 text (a BOM is allowed), or a problem naming the line."""
+    if b"\0" in data:
+        line = data.count(b"\n", 0, data.index(b"\0")) + 1
+        return "", Problem(name, line, "binary data: a listing is UTF-8 text")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        return "", Problem(name, line, "not UTF-8 text")
+
+
+def listing_files(folder: str | os.PathLike) -> list[Path]:
+    """Listing files of a folder, oldest snapshot first (then by name)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    files = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")]
+    return sorted(files, key=lambda p: (snapshot_from_name(p.name) or dt.date.min, p.name))

@@ -1,0 +1,177 @@
+"""Reader for the Hugging Face daily_papers API JSON (`listings/YYYY-MM-DD.json`).
+
+The API returns an array of items, each with a `paper` object (`id` is the
+arXiv id). Items are decoded one at a time so that each problem names the line
+its item starts on, and a syntax error late in a file loses no earlier item.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+from . import latex
+from .model import Entry, Problem
+
+ARXIV_ID_RE = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z][a-z.\-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
+_WHITESPACE = re.compile(r"[ \t\u00a0]+")
+_DECODER = json.JSONDecoder()
+
+
+def read_json(text: str, path: str, snapshot: dt.date) -> tuple[list[Entry], list[Problem]]:
+    """Entries of an API listing, and a problem for everything it cannot read."""
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    for line, item in _items(text, path, problems):
+        entry = _entry(item, path, line, snapshot, problems)
+        if entry is not None:
+            entries.append(entry)
+    return entries, problems
+
+
+def _line_of(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+def _items(text, path, problems):
+    """(line, item) for each element of the top-level array."""
+    text = text.removeprefix("\ufeff")
+    pos = _skip_space(text, 0)
+    if not text.startswith("[", pos):
+        if pos == len(text):
+            problems.append(Problem(path, 1, "empty file: expected a JSON array of papers"))
+        else:
+            problems.append(
+                Problem(path, _line_of(text, pos), "expected a JSON array of daily papers")
+            )
+        return
+    pos = _skip_space(text, pos + 1)
+    if text.startswith("]", pos):
+        return
+    while True:
+        try:
+            item, end = _DECODER.raw_decode(text, pos)
+        except json.JSONDecodeError as error:
+            problems.append(Problem(path, error.lineno, f"invalid JSON: {error.msg}"))
+            return
+        yield _line_of(text, pos), item
+        pos = _skip_space(text, end)
+        if text.startswith(",", pos):
+            pos = _skip_space(text, pos + 1)
+        elif text.startswith("]", pos):
+            rest = _skip_space(text, pos + 1)
+            if rest != len(text):
+                problems.append(Problem(path, _line_of(text, rest), "text after the array"))
+            return
+        else:
+            problems.append(Problem(path, _line_of(text, pos), "invalid JSON: expected ',' or ']'"))
+            return
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+def _text(value) -> str:
+    return "\n\n".join(
+        _WHITESPACE.sub(" ", part).strip()
+        for part in re.split(r"\n(?=\s)|\n\s*\n", value.replace("\r\n", "\n"))
+        if part.strip()
+    )
+
+
+def _entry(item, path, line, snapshot, problems) -> Entry | None:
+    def problem(message: str) -> None:
+        problems.append(Problem(path, line, message))
+
+    if not isinstance(item, dict):
+        problem(f"expected a paper object, found {type(item).__name__}")
+        return None
+    paper = item.get("paper") if isinstance(item.get("paper"), dict) else {}
+    get = lambda key: paper.get(key, item.get(key))  # noqa: E731 - paper first
+
+    title = get("title")
+    if not isinstance(title, str) or not title.strip():
+        problem("paper without a title")
+        return None
+    title = _WHITESPACE.sub(" ", title.replace("\n", " ")).strip()
+    ok = True
+
+    summary = get("summary") or ""
+    if not isinstance(summary, str):
+        problem("summary is not text")
+        ok = False
+        summary = ""
+    abstract = _text(summary)
+
+    authors = []
+    for author in get("authors") or []:
+        name = author.get("name") if isinstance(author, dict) else author
+        if not isinstance(name, str) or not name.strip():
+            problem(f"author without a name: {author!r}")
+            ok = False
+        else:
+            authors.append(_WHITESPACE.sub(" ", name).strip())
+
+    upvotes = get("upvotes")
+    if upvotes is not None and (
+        not isinstance(upvotes, int) or isinstance(upvotes, bool) or upvotes < 0
+    ):
+        problem(f"upvotes is not a count: {upvotes!r}")
+        ok = False
+
+    arxiv_id = paper.get("id")
+    if arxiv_id is not None:
+        if not isinstance(arxiv_id, str) or not ARXIV_ID_RE.fullmatch(arxiv_id.strip()):
+            problem(f"not an arXiv id: {arxiv_id!r}")
+            ok = False
+        else:
+            arxiv_id = re.sub(r"v\d+$", "", arxiv_id.strip())
+
+    date, dated = snapshot, False
+    published = item.get("publishedAt") or paper.get("publishedAt")
+    if published is not None:
+        try:
+            date, dated = dt.datetime.fromisoformat(published).date(), True
+        except (TypeError, ValueError):
+            problem(f"publishedAt is not a date: {published!r}")
+            ok = False
+
+    links = []
+    for key in ("githubRepo", "projectPage"):
+        url = get(key)
+        if url in (None, ""):
+            continue
+        if isinstance(url, str) and re.match(r"https?://\S+$", url.strip()):
+            links.append(url.strip())
+        else:
+            problem(f"{key} is not an http(s) URL: {url!r}")
+            ok = False
+    links.extend(latex.urls(abstract))
+
+    keywords = get("ai_keywords") or []
+    if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+        problem("ai_keywords is not a list of words")
+        ok = False
+        keywords = []
+
+    if not ok:
+        return None
+    return Entry(
+        title=title,
+        abstract=abstract,
+        date=date,
+        dated=dated,
+        authors=tuple(authors),
+        authors_count=len(authors) if authors else None,
+        upvotes=upvotes,
+        arxiv_id=arxiv_id,
+        links=tuple(dict.fromkeys(links)),
+        keywords=tuple(dict.fromkeys(k.strip() for k in keywords if k.strip())),
+        listing=path,
+        snapshot=snapshot,
+        line=line,
+    )

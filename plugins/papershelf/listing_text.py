@@ -1,0 +1,198 @@
+"""Reader for a daily-papers page copied as text (`listings/YYYY-MM-DD.txt`).
+
+The page is a header, then one card per paper: a title paragraph, an abstract
+paragraph and a trailer (``• N authors``, ``·``, ``DATE [UPVOTES]``). Some
+cards have no trailer. Trailers are unmistakable, so the paragraphs between two
+trailers must pair up as title and abstract; anything else is reported rather
+than guessed at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from . import dates, latex
+from .model import Entry, Problem
+
+HEADER_LINES = frozenset(
+    {
+        "new",
+        "get trending papers in your email inbox!",
+        "subscribe",
+        "daily papers",
+        "byak and the research community",
+    }
+)
+_SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\t": " "})
+_AUTHORS_RE = re.compile(r"•\s*(?P<count>\d[\d,]*)\s+authors?", re.IGNORECASE)
+_RUNS_OF_SPACES = re.compile(r" {2,}")
+
+
+@dataclass
+class _Block:
+    line: int  # line number of its first line, from 1
+    lines: list[str]
+
+    @property
+    def is_trailer(self) -> bool:
+        first = self.lines[0].lstrip()
+        return first.startswith(("•", "·")) or (
+            len(self.lines) == 1 and dates.CARD_DATE_RE.fullmatch(first) is not None
+        )
+
+
+def read_text(text: str, path: str, snapshot: dt.date) -> tuple[list[Entry], list[Problem]]:
+    """Entries of a copied page, and a problem for everything it cannot read."""
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    blocks = _skip_header(_blocks(text))
+    group: list[_Block] = []
+    for block in blocks:
+        if block.is_trailer:
+            _read_card_group(group, block, path, snapshot, entries, problems)
+            group = []
+        else:
+            group.append(block)
+    if group:
+        _read_card_group(group, None, path, snapshot, entries, problems)
+    return entries, problems
+
+
+def _blocks(text: str) -> list[_Block]:
+    """Paragraphs (runs of non-blank lines), with their line numbers."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").translate(_SPACES).split("\n")
+    blocks: list[_Block] = []
+    current: _Block | None = None
+    for number, line in enumerate(lines, start=1):
+        line = line.rstrip()
+        if not line.strip():
+            current = None
+        elif current is None:
+            current = _Block(number, [line])
+            blocks.append(current)
+        else:
+            current.lines.append(line)
+    return blocks
+
+
+def _is_header_line(line: str) -> bool:
+    line = line.strip()
+    return line.lower() in HEADER_LINES or dates.CARD_DATE_RE.fullmatch(line) is not None
+
+
+def _skip_header(blocks: list[_Block]) -> list[_Block]:
+    for index, block in enumerate(blocks):
+        if not all(_is_header_line(line) for line in block.lines):
+            return blocks[index:]
+    return []
+
+
+def _read_card_group(group, trailer, path, snapshot, entries, problems):
+    """Paragraphs up to a trailer: (title, abstract) pairs, the last one dated
+    by the trailer."""
+    if trailer is not None and not group:
+        problems.append(Problem(path, trailer.line, "authors/date trailer without a title"))
+        return
+    if len(group) % 2:
+        lines = ", ".join(str(b.line) for b in group)
+        problems.append(
+            Problem(
+                path,
+                group[0].line,
+                f"cannot pair {len(group)} paragraphs (lines {lines}) into titles and "
+                "abstracts: each paper needs a one-line title followed by one abstract "
+                "paragraph",
+            )
+        )
+        return
+    card = _read_trailer(trailer, path, snapshot, problems) if trailer else None
+    pairs = [(group[i], group[i + 1]) for i in range(0, len(group), 2)]
+    for index, (title_block, abstract_block) in enumerate(pairs):
+        if len(title_block.lines) > 1:
+            problems.append(
+                Problem(path, title_block.line, f"title spans {len(title_block.lines)} lines")
+            )
+            continue
+        is_last = index == len(pairs) - 1
+        date, upvotes, authors_count = snapshot, None, None
+        dated = False
+        if is_last and card is not None:
+            date, upvotes, authors_count = card
+            dated = date is not None
+            date = date or snapshot
+        elif is_last and trailer is not None:
+            continue  # the trailer was unreadable and has been reported
+        abstract = _abstract(abstract_block.lines)
+        entries.append(
+            Entry(
+                title=_RUNS_OF_SPACES.sub(" ", title_block.lines[0].strip()),
+                abstract=abstract,
+                date=date,
+                dated=dated,
+                authors_count=authors_count,
+                upvotes=upvotes,
+                links=tuple(latex.urls(abstract)),
+                listing=path,
+                snapshot=snapshot,
+                line=title_block.line,
+            )
+        )
+
+
+def _read_trailer(block, path, snapshot, problems):
+    """(date, upvotes, authors count) from a trailer, or None if unreadable."""
+    lines = [line.strip() for line in block.lines]
+    authors_count = None
+    ok = True
+    if lines and lines[0].startswith("•"):
+        match = _AUTHORS_RE.fullmatch(lines[0])
+        if match is None:
+            problems.append(
+                Problem(path, block.line, f"authors line without a number: {lines[0]!r}")
+            )
+            ok = False
+        else:
+            authors_count = int(match["count"].replace(",", ""))
+        lines.pop(0)
+    offset = len(block.lines) - len(lines)
+    if lines and lines[0].startswith("·"):
+        lines[0] = lines[0][1:].strip()
+        if not lines[0]:
+            lines.pop(0)
+            offset += 1
+    if not lines:
+        problems.append(Problem(path, block.line, "authors/date trailer without a date"))
+        return None
+    line_number = block.line + offset
+    if len(lines) > 1:
+        problems.append(
+            Problem(path, line_number + 1, f"unexpected text after the date: {lines[1]!r}")
+        )
+        ok = False
+    match = dates.CARD_DATE_RE.fullmatch(lines[0])
+    if match is None:
+        problems.append(Problem(path, line_number, f"unreadable date: {lines[0]!r}"))
+        return None
+    try:
+        date = dates.resolve(match["month"], match["day"], match["year"], snapshot)
+    except ValueError:
+        problems.append(Problem(path, line_number, f"impossible date: {lines[0]!r}"))
+        return None
+    upvotes = int(match["upvotes"]) if match["upvotes"] else None
+    return (date, upvotes, authors_count) if ok else None
+
+
+def _abstract(lines: list[str]) -> str:
+    """One paragraph per indented line (arXiv's paragraph breaks); other line
+    breaks are where the copy wrapped."""
+    paragraphs: list[str] = []
+    for line in lines:
+        if paragraphs and not line.startswith(" "):
+            paragraphs[-1] += " " + line.strip()
+        else:
+            paragraphs.append(line.strip())
+    return "\n\n".join(_RUNS_OF_SPACES.sub(" ", p) for p in paragraphs)

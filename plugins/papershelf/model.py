@@ -1,0 +1,93 @@
+"""The records that flow from the readers into the archive."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """Something in an input file that papershelf cannot interpret."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class ContentError(Exception):
+    """The content has problems; the message lists every one of them."""
+
+    exitcode = 1  # what `pelican` exits with when a generator raises this
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        count = len(self.problems)
+        lines = [str(p) for p in self.problems]
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(f"{count} {noun} in the content:\n" + "\n".join(lines))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One paper as one listing shows it.
+
+    `title` and `abstract` are the listing's text with its whitespace
+    normalised; LaTeX remnants stay as written (see `latex.py`), so the
+    reader never decides how they look.
+    """
+
+    title: str
+    abstract: str
+    date: dt.date
+    dated: bool  # False when the listing gave no date for this paper
+    authors: tuple[str, ...] = ()
+    authors_count: int | None = None
+    upvotes: int | None = None
+    arxiv_id: str | None = None
+    links: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    listing: str = ""  # the listing file the entry comes from
+    snapshot: dt.date | None = None  # the listing's own date
+    line: int = 0
+
+    @property
+    def source(self) -> str:
+        return f"{self.listing}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """A listing in which a paper appeared, and its upvotes there."""
+
+    listing: str
+    snapshot: dt.date
+    upvotes: int | None
+    source: str
+
+
+@dataclass
+class Paper:
+    """A paper of the archive: every entry about it merged into one."""
+
+    key: str  # arXiv id, or "title:" + normalised title
+    slug: str
+    title: str
+    abstract: str
+    date: dt.date
+    dated: bool
+    authors: tuple[str, ...]
+    authors_count: int | None
+    upvotes: int | None
+    arxiv_id: str | None
+    links: tuple[str, ...]
+    keywords: tuple[str, ...]
+    sightings: list[Sighting] = field(default_factory=list)
+    # Filled in by the archive once every paper is known.
+    url: str = ""
+    save_as: str = ""
+    previous: Paper | None = field(default=None, repr=False)
+    next: Paper | None = field(default=None, repr=False)

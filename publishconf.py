@@ -1,0 +1,12 @@
+"""Settings for the published site: absolute URLs under SITEURL."""
+
+import os
+import sys
+
+sys.path.append(os.curdir)
+from pelicanconf import *  # noqa: F403
+
+# The deploy workflow passes the Pages URL (which may end in a sub-path).
+SITEURL = os.environ.get("SITEURL", "").rstrip("/")
+RELATIVE_URLS = False
+DELETE_OUTPUT_DIRECTORY = True
