@@ -161,23 +161,21 @@ def _escape_block_marker(marker: str) -> str:
     return marker + "\\" if marker.isdigit() else "\\" + marker
 
 
+_MD_STYLES = {"em": "*{}*", "strong": "**{}**", "code": "<code>{}</code>"}
+
+
 def markdown(text: str, links: bool = True) -> str:
     """Listing text as Markdown: escaped text, emphasis, math and links."""
     parts = []
     for kind, value in spans(text):
         if kind == "url" and links:
             parts.append(f"<{value}>")
-        elif kind in ("em", "strong", "code", "math"):
-            inner = escape_markdown(value)
-            parts.append(
-                f'<span class="math">{inner}</span>'
-                if kind == "math"
-                else {
-                    "em": f"*{inner}*",
-                    "strong": f"**{inner}**",
-                    "code": f"<code>{inner}</code>",
-                }[kind]
-            )
+        elif kind == "math":
+            dollars = "$$" if value.startswith("$$") else "$"
+            inner = escape_markdown(value[len(dollars) : -len(dollars)])
+            parts.append(f'<span class="math">{dollars}{inner}{dollars}</span>')
+        elif kind in _MD_STYLES:
+            parts.append(_MD_STYLES[kind].format(escape_markdown(value)))
         else:
             parts.append(escape_markdown(value))
     return "".join(parts)

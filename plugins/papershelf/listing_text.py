@@ -97,6 +97,14 @@ def _read_card_group(group, trailer, path, snapshot, entries, problems):
     if trailer is not None and not group:
         problems.append(Problem(path, trailer.line, "authors/date trailer without a title"))
         return
+    if len(group) == 1:
+        message = (
+            "title without an abstract"
+            if trailer is None
+            else ("one paragraph before the trailer: a title and an abstract are expected")
+        )
+        problems.append(Problem(path, group[0].line, message))
+        return
     if len(group) % 2:
         lines = ", ".join(str(b.line) for b in group)
         problems.append(

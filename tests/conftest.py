@@ -1,0 +1,55 @@
+"""Shared fixtures: the example content, the real corpus, and real site builds."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SEED = ROOT / "content" / "listings" / "2025-12-15.txt"
+CORPUS_TXT = DATA / "corpus" / "hf-daily-txt"
+CORPUS_JSON = DATA / "corpus" / "hf-daily-json"
+
+
+def build_site(content: Path, output: Path, settings_file: str = "pelicanconf.py", **overrides):
+    """Build `content` into `output` with the project's settings, as `pelican` would."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    settings = read_settings(
+        str(ROOT / settings_file),
+        override={
+            "PATH": str(content),
+            "OUTPUT_PATH": str(output),
+            "CACHE_PATH": str(output.parent / "cache"),
+            **overrides,
+        },
+    )
+    Pelican(settings).run()
+    return output
+
+
+def make_content(folder: Path, *listings: Path) -> Path:
+    """A content folder holding copies of the given listing files."""
+    (folder / "listings").mkdir(parents=True, exist_ok=True)
+    for listing in listings:
+        shutil.copy(listing, folder / "listings" / listing.name)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def seed_site(tmp_path_factory):
+    """The example archive, built with relative URLs (as `make html` does)."""
+    base = tmp_path_factory.mktemp("seed")
+    shutil.copytree(ROOT / "content", base / "content")
+    return build_site(base / "content", base / "output")
+
+
+@pytest.fixture(scope="session")
+def corpus_content(tmp_path_factory):
+    """A content folder with all 68 days of the corpus in both formats."""
+    folder = tmp_path_factory.mktemp("corpus") / "content"
+    return make_content(folder, *sorted(CORPUS_TXT.iterdir()), *sorted(CORPUS_JSON.iterdir()))

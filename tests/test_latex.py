@@ -1,0 +1,85 @@
+"""LaTeX remnants and URLs in listing text: one reading, three presentations."""
+
+import pytest
+from papershelf import latex
+from papershelf.document import Renderer
+
+
+@pytest.mark.parametrize(
+    ("source", "text"),
+    [
+        ('T\\"ULU 3', "TÜLU 3"),
+        ('Schr\\"{o}dinger', "Schrödinger"),
+        ("caf\\'e", "café"),
+        ("{\\`a} la", "à la"),
+        ("h\\^otel", "hôtel"),
+        ("se\\~nor", "señor"),
+        ("gar\\c{c}on and \\c cedilla", "garçon and çedilla"),
+        ('na\\"{\\i}ve', "naïve"),
+        ("9.0\\% better, \\$5 and R\\&D", "9.0% better, $5 and R&D"),
+        ("{\\em labeled} and \\textbf{bold}", "labeled and bold"),
+    ],
+)
+def test_latex_remnants_become_text(source, text):
+    assert latex.plain(source) == text
+
+
+def test_emphasis_math_and_links_are_spans():
+    assert latex.spans("uses {\\em labeled} data, $3\\times$ faster: https://github.com/a/b.") == [
+        latex.Span("text", "uses "),
+        latex.Span("em", "labeled"),
+        latex.Span("text", " data, "),
+        latex.Span("math", "$3\\times$"),
+        latex.Span("text", " faster: "),
+        latex.Span("url", "https://github.com/a/b"),
+        latex.Span("text", "."),
+    ]
+
+
+def test_an_escaped_dollar_never_starts_math():
+    assert [s.kind for s in latex.spans("\\$OneMillion-Bench costs $x$")] == ["text", "math"]
+
+
+@pytest.mark.parametrize(
+    ("text", "url"),
+    [
+        ("see https://github.com/YZY-stack/DF40.", "https://github.com/YZY-stack/DF40"),
+        ("(code: https://x.org/a_(b))", "https://x.org/a_(b)"),
+        ("(https://x.org/page),", "https://x.org/page"),
+        ("at https://x.org/q?a=1&b=2;", "https://x.org/q?a=1&b=2"),
+    ],
+)
+def test_trailing_punctuation_is_not_part_of_a_url(text, url):
+    assert latex.urls(text) == [url]
+
+
+def test_only_http_urls_become_links():
+    assert latex.urls("javascript:alert(1) ftp://x.org data:text/html,hi") == []
+
+
+def test_markup_in_listing_text_is_shown_as_text():
+    hostile = "<img src=x onerror=alert(1)> *not em* [link](javascript:alert(1)) `code` | a ~~b~~"
+    html = Renderer()(latex.markdown(hostile))
+    assert "<img" not in html
+    assert "<a " not in html
+    assert "<em>" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "*not em*" in html
+    assert "[link](javascript:alert(1))" in html
+
+
+def test_line_starts_do_not_become_headings_or_lists():
+    for text in ["# not a heading", "1. not a list", "- not a list", "+ neither", "> not a quote"]:
+        html = Renderer()(latex.markdown(text))
+        assert html.startswith("<p>"), html
+
+
+def test_markdown_and_html_show_emphasis_math_and_links():
+    text = "{\\em labeled} $x_i$ https://a.org/x_y"
+    assert Renderer()(latex.markdown(text)) == (
+        '<p><em>labeled</em> <span class="math">$x_i$</span> '
+        '<a href="https://a.org/x_y">https://a.org/x_y</a></p>'
+    )
+    assert latex.html("<b>{\\bf x}</b> https://a.org", links=True) == (
+        '&lt;b&gt;<strong>x</strong>&lt;/b&gt; <a href="https://a.org">https://a.org</a>'
+    )

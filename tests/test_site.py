@@ -1,0 +1,174 @@
+"""Real site builds into temporary folders, checked page by page and crawled."""
+
+import functools
+import http.server
+import re
+import shutil
+import threading
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import ROOT, build_site, make_content
+from crawl import broken_local_links, crawl_http, links_of
+
+
+def page(site, path):
+    return BeautifulSoup((site / path).read_text(encoding="utf-8"), "html.parser")
+
+
+def test_one_page_per_paper_and_per_date(seed_site):
+    assert len(list((seed_site / "papers").glob("*/index.html"))) == 46
+    days = list((seed_site / "dates").glob("*/*/*/index.html"))
+    assert len(days) == 42
+    assert (seed_site / "dates" / "2024" / "06" / "index.html").is_file()
+    assert (seed_site / "dates" / "2019" / "index.html").is_file()
+    assert (seed_site / "index.html").is_file()
+    assert (seed_site / "about" / "index.html").is_file()
+
+
+def test_a_paper_page_shows_everything_known_about_the_paper(seed_site):
+    soup = page(seed_site, "papers/df40-toward-next-generation-deepfake-detection/index.html")
+    assert soup.title.string == "DF40: Toward Next-Generation Deepfake Detection · papershelf"
+    assert soup.h1.get_text() == "DF40: Toward Next-Generation Deepfake Detection"
+    assert soup.find("time")["datetime"] == "2024-06-19"
+    assert "11 authors" in soup.find(class_="authors").get_text()
+    assert soup.find("a", class_="link-code")["href"] == "https://github.com/YZY-stack/DF40"
+    abstract = soup.find(class_="abstract")
+    assert abstract.find("a", href="https://github.com/YZY-stack/DF40")
+    assert "listings/2025-12-15.txt" in soup.find(class_="sightings").get_text()
+    assert soup.find("meta", attrs={"name": "description"})["content"].startswith("We propose")
+
+
+def test_latex_and_undated_papers_on_their_pages(seed_site):
+    dgno = page(
+        seed_site,
+        "papers/dgno-a-novel-physics-aware-neural-operator-for-solving-forward-and-inverse-pde/index.html",
+    )
+    assert dgno.find(class_="abstract").find("em").get_text() == "labeled"
+    undated = page(seed_site, "papers/skill-targeted-adaptive-training/index.html")
+    assert undated.find(class_="badge").get_text().strip() == "undated"
+    assert undated.find("time")["datetime"] == "2025-12-15"
+
+
+def test_a_date_page_lists_its_papers_by_upvotes_with_neighbouring_dates(seed_site):
+    soup = page(seed_site, "dates/2025/05/26/index.html")
+    titles = [h.get_text() for h in soup.select(".paper-item-title")]
+    assert [t[:11] for t in titles] == ["MaskSearch:", "Training LL"]
+    assert soup.find("a", rel="next")["href"] == "../../../../dates/2025/05/28/"
+    assert soup.find("a", rel="prev")["href"] == "../../../../dates/2025/04/14/"
+
+
+def test_previous_and_next_paper_of_the_same_date(seed_site):
+    soup = page(
+        seed_site,
+        "papers/masksearch-a-universal-pre-training-framework-to-enhance-agentic-search/index.html",
+    )
+    assert soup.find("a", rel="next")["href"].endswith(
+        "papers/training-llm-based-agents-with-synthetic-self-reflected-trajectories-and-partial/"
+    )
+    assert soup.find("a", rel="prev") is None
+
+
+def test_the_home_page_starts_with_the_newest_days(seed_site):
+    soup = page(seed_site, "index.html")
+    days = [h.a.get_text() for h in soup.select("section.day h2")]
+    assert days[:3] == ["December 15, 2025", "July 15, 2025", "May 28, 2025"]
+    assert sum(len(s.select(".paper-item")) for s in soup.select("section.day")) >= 30
+
+
+def test_no_broken_links_with_relative_urls(seed_site):
+    pages, broken = broken_local_links(seed_site)
+    assert pages > 46 + 42
+    assert broken == []
+
+
+def test_nothing_is_requested_from_another_host(seed_site):
+    for html in seed_site.rglob("*.html"):
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        for tag in soup.find_all(["script", "link", "img", "iframe", "style"]):
+            assert not re.match(r"(https?:)?//", tag.get("src") or tag.get("href") or ""), (
+                html,
+                tag,
+            )
+
+
+@pytest.fixture
+def served(tmp_path):
+    """An HTTP server on localhost whose root holds the site under /archive/."""
+    handler = functools.partial(
+        http.server.SimpleHTTPRequestHandler, directory=str(tmp_path / "root")
+    )
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_published_under_a_sub_path_every_link_resolves(tmp_path, served):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    site = build_site(
+        tmp_path / "content",
+        tmp_path / "root" / "archive",
+        "publishconf.py",
+        SITEURL=f"{served}/archive",
+    )
+    assert 'href="http://127.0.0.1' in (site / "index.html").read_text()
+    seen, broken = crawl_http(f"{served}/archive/")
+    assert broken == []
+    assert len([url for url in seen if "/archive/papers/" in url]) == 46
+
+
+def test_the_corpus_builds_one_page_per_paper(tmp_path, corpus_content):
+    site = build_site(corpus_content, tmp_path / "output")
+    assert len(list((site / "papers").glob("*/index.html"))) == 515
+    assert len(list((site / "dates").glob("*/*/*/index.html"))) == 62
+    assert broken_local_links(site)[1] == []
+
+
+def test_listing_text_is_shown_as_text_and_never_runs(tmp_path):
+    content = tmp_path / "content" / "listings"
+    content.mkdir(parents=True)
+    (content / "2026-01-05.txt").write_text(
+        "<img src=x onerror=alert(1)> {{ 7*7 }} [x](javascript:alert(1))\n\n"
+        "<script>alert(2)</script> see javascript:alert(3) and https://ok.example/x\n\n"
+        "  • 1 author\n·\nJan 5 9\n",
+        encoding="utf-8",
+    )
+    site = build_site(tmp_path / "content", tmp_path / "output")
+    (paper,) = (site / "papers").glob("*/index.html")
+    html = paper.read_text(encoding="utf-8")
+    assert "<img src=x" not in html
+    assert "<script>alert" not in html
+    assert "49" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt; {{ 7*7 }}" in html
+    assert [link for link in links_of(html) if "javascript" in link] == []
+    assert '<a href="https://ok.example/x">' in html
+    day = (site / "dates/2026/01/05/index.html").read_text(encoding="utf-8")
+    assert "<img src=x" not in day
+    assert "&lt;img src=x onerror=alert(1)&gt;" in day
+
+
+def test_bad_content_stops_the_build_and_lists_every_problem(tmp_path, capsys):
+    content = make_content(tmp_path / "content")
+    (content / "listings" / "2025-01-05.txt").write_text(
+        "T1\n\nA1.\n\n  • 2 authors\n·\nFeb 30, 2024\n\nT2\n\nA2.\n\n  • many authors\n·\nMar 1\n"
+    )
+    with pytest.raises(SystemExit) as stop:
+        build_site(content, tmp_path / "output")
+    assert stop.value.code == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "listings/2025-01-05.txt:7: impossible date: 'Feb 30, 2024'",
+        "listings/2025-01-05.txt:13: authors line without a number: '• many authors'",
+        "papershelf: 2 problems",
+    ]
+    assert not list(tmp_path.glob("output/**/*.html"))
+
+
+def test_a_misspelt_setting_stops_the_build(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        build_site(ROOT / "content", tmp_path / "output", PAPERSHELF_PAPER_URLS="x/{slug}/")
+    assert capsys.readouterr().err == (
+        "papershelf: unknown setting PAPERSHELF_PAPER_URLS (did you mean PAPERSHELF_PAPER_URL?)\n"
+    )
