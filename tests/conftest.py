@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -53,3 +57,30 @@ def corpus_content(tmp_path_factory):
     """A content folder with all 68 days of the corpus in both formats."""
     folder = tmp_path_factory.mktemp("corpus") / "content"
     return make_content(folder, *sorted(CORPUS_TXT.iterdir()), *sorted(CORPUS_JSON.iterdir()))
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve(directory: Path):
+    """Serve a folder over HTTP on localhost; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def served(tmp_path):
+    """An HTTP server whose root is tmp_path/root (build the site below it)."""
+    (tmp_path / "root").mkdir()
+    with serve(tmp_path / "root") as url:
+        yield url

@@ -1,10 +1,7 @@
 """Real site builds into temporary folders, checked page by page and crawled."""
 
-import functools
-import http.server
 import re
 import shutil
-import threading
 
 import pytest
 from bs4 import BeautifulSoup
@@ -90,20 +87,6 @@ def test_nothing_is_requested_from_another_host(seed_site):
                 html,
                 tag,
             )
-
-
-@pytest.fixture
-def served(tmp_path):
-    """An HTTP server on localhost whose root holds the site under /archive/."""
-    handler = functools.partial(
-        http.server.SimpleHTTPRequestHandler, directory=str(tmp_path / "root")
-    )
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
 
 
 def test_published_under_a_sub_path_every_link_resolves(tmp_path, served):

@@ -1,0 +1,92 @@
+"""The built pages in a real browser (Debian's Chromium through Playwright)."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import serve
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is missing (apt install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def site_url(seed_site, tmp_path_factory):
+    """The example site served over HTTP under a sub-path."""
+    root = tmp_path_factory.mktemp("served")
+    shutil.copytree(seed_site, root / "archive")
+    with serve(root) as url:
+        yield f"{url}/archive/"
+
+
+PAGES = [
+    "",
+    "papers/dgno-a-novel-physics-aware-neural-operator-for-solving-forward-and-inverse-pde/",
+    "dates/2025/05/26/",
+    "dates/",
+    "dates/2024/",
+]
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_fit_the_screen_and_log_no_errors(browser, site_url, path, width):
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    errors, requests = [], []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("request", lambda request: requests.append(request.url))
+    response = page.goto(site_url + path)
+    assert response.status == 200
+    assert page.locator("h1").count() == 1
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
+    assert errors == []
+    assert all(url.startswith(site_url) for url in requests), requests
+    page.close()
+
+
+def test_the_keyboard_reaches_a_visible_skip_link_first(browser, site_url):
+    page = browser.new_page()
+    page.goto(site_url + PAGES[1])
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused == "Skip to content"
+    box = page.locator(".skip").bounding_box()
+    assert box["x"] >= 0
+    assert box["y"] >= 0
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    page.close()
+
+
+def test_dark_mode_changes_the_colours(browser, site_url):
+    colours = []
+    for scheme in ("light", "dark"):
+        page = browser.new_page(color_scheme=scheme)
+        page.goto(site_url)
+        colours.append(page.evaluate("getComputedStyle(document.body).backgroundColor"))
+        page.close()
+    assert colours[0] != colours[1]
