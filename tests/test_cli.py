@@ -72,7 +72,10 @@ def test_parse_takes_the_date_when_the_name_has_none(tmp_path, capsys):
 
 def test_check_validates_content_without_building(tmp_path, capsys):
     assert main(["check", str(ROOT / "content")]) == 0
-    assert "46 entries, 46 papers" in capsys.readouterr().out
+    assert (
+        "papershelf: 1 listing read, 46 entries, 46 papers, 0 duplicates merged, 0 errors"
+        in capsys.readouterr().out
+    )
     (tmp_path / "listings").mkdir()
     (tmp_path / "listings" / "2025-01-05.txt").write_text("  • 2 authors\n·\nMar 1\n")
     (tmp_path / "listings" / "notes.md").write_text("hello")
@@ -80,7 +83,7 @@ def test_check_validates_content_without_building(tmp_path, capsys):
     assert capsys.readouterr().err.splitlines() == [
         "listings/2025-01-05.txt:1: authors/date trailer without a title",
         "listings/notes.md:1: not a listing: expected a .txt or .json file",
-        "2 problems found",
+        "papershelf: 2 listings read, 0 entries, 2 errors: nothing written",
     ]
     assert not (tmp_path / "output").exists()
 

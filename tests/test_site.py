@@ -144,7 +144,7 @@ def test_bad_content_stops_the_build_and_lists_every_problem(tmp_path, capsys):
     assert capsys.readouterr().err.splitlines() == [
         "listings/2025-01-05.txt:7: impossible date: 'Feb 30, 2024'",
         "listings/2025-01-05.txt:13: authors line without a number: '• many authors'",
-        "papershelf: 2 problems",
+        "papershelf: 1 listing read, 0 entries, 2 errors: nothing written",
     ]
     assert not list(tmp_path.glob("output/**/*.html"))
 
@@ -155,3 +155,16 @@ def test_a_misspelt_setting_stops_the_build(tmp_path, capsys):
     assert capsys.readouterr().err == (
         "papershelf: unknown setting PAPERSHELF_PAPER_URLS (did you mean PAPERSHELF_PAPER_URL?)\n"
     )
+
+
+def test_a_curators_post_is_an_ordinary_pelican_article_listed_on_the_home_page(tmp_path):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    (tmp_path / "content" / "posts").mkdir()
+    (tmp_path / "content" / "posts" / "week-one.md").write_text(
+        "Title: Week one\nDate: 2026-01-02\n\nA **digest** of the week.\n", encoding="utf-8"
+    )
+    site = build_site(tmp_path / "content", tmp_path / "output")
+    post = page(site, "posts/week-one/index.html")
+    assert post.h1.get_text() == "Week one"
+    assert post.find("strong").get_text() == "digest"
+    assert page(site, "index.html").find("a", href="./posts/week-one/").get_text() == "Week one"

@@ -42,15 +42,27 @@ class Archive:
         return [day for day in self.dates if start <= day < end]
 
     def summary(self) -> str:
-        return (
-            f"papershelf: {len(self.listings)} listings read, {self.entries} entries, "
-            f"{len(self.papers)} papers, {self.duplicates} duplicates merged, "
-            f"{len(self.dates)} dates"
-        )
+        return summary(len(self.listings), self.entries, len(self.papers))
 
 
-def build(entries: list[Entry], config: Config | None = None) -> Archive:
-    """Merge entries (oldest listing first) into the archive."""
+def summary(listings: int, entries: int, papers: int | None = None, errors: int = 0) -> str:
+    """The build's closing line: it accounts for every entry read."""
+    parts = [_count(listings, "listing") + " read", _count(entries, "entry", "entries")]
+    if papers is not None:
+        parts += [_count(papers, "paper"), _count(entries - papers, "duplicate") + " merged"]
+    parts.append(_count(errors, "error"))
+    return "papershelf: " + ", ".join(parts)
+
+
+def _count(number: int, singular: str, plural: str = "") -> str:
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
+def build(
+    entries: list[Entry], config: Config | None = None, listings: list[str] | None = None
+) -> Archive:
+    """Merge entries (oldest listing first) into the archive; `listings` names
+    the files read (by default, those the entries come from)."""
     config = config or Config()
     ids = _ids_by_title(entries)
     grouped: dict[str, list[Entry]] = {}
@@ -78,9 +90,15 @@ def build(entries: list[Entry], config: Config | None = None) -> Archive:
         by_slug={p.slug: p for p in ordered},
         by_date=dict(by_date),
         dates=dates,
-        listings=list(dict.fromkeys(e.listing for e in entries)),
+        listings=listings
+        if listings is not None
+        else list(dict.fromkeys(e.listing for e in entries)),
         entries=len(entries),
     )
+
+
+def _listings_of(entries: list[Entry]) -> list[str]:
+    return list(dict.fromkeys(e.listing for e in entries))
 
 
 def _by_upvotes(paper: Paper):

@@ -127,8 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except ContentError as error:
-        _report(error.problems)
-        print(f"{len(error.problems)} problems found", file=sys.stderr)
+        print(error, file=sys.stderr)
         return 1
     except SettingsError as error:
         print(f"papershelf: {error}", file=sys.stderr)

@@ -12,7 +12,7 @@ from pelican.generators import Generator
 from pelican.log import console
 
 from . import latex
-from .archive import Archive, build
+from .archive import Archive, build, summary
 from .config import Config, SettingsError
 from .document import Renderer, body
 from .links import paper_links
@@ -23,23 +23,27 @@ from .pages import lay_out
 logger = logging.getLogger(__name__)
 
 
-def read_content(content_path: str, config: Config) -> tuple[list[Entry], list[Problem]]:
-    """Every entry of every listing below the content folder, and every problem."""
+def read_content(content_path: str, config: Config):
+    """Every entry of every listing below the content folder, every problem,
+    and the listing files read."""
     entries: list[Entry] = []
     problems: list[Problem] = []
-    for path in listing_files(Path(content_path) / config.listings_path):
-        found, trouble = read_listing(path, display=str(path.relative_to(content_path)))
+    files = listing_files(Path(content_path) / config.listings_path)
+    listings = [str(path.relative_to(content_path)) for path in files]
+    for path, name in zip(files, listings, strict=True):
+        found, trouble = read_listing(path, display=name)
         entries += found
         problems += trouble
-    return entries, problems
+    return entries, problems, listings
 
 
 def load_archive(content_path: str, config: Config) -> Archive:
     """The archive of a content folder; ContentError lists every problem."""
-    entries, problems = read_content(content_path, config)
+    entries, problems, listings = read_content(content_path, config)
     if problems:
-        raise ContentError(problems)
-    return build(entries, config)
+        line = summary(len(listings), len(entries), errors=len(problems))
+        raise ContentError(problems, f"{line}: nothing written")
+    return build(entries, config, listings)
 
 
 # Jinja filters: listing text is never markup, so it reaches pages only through these.
@@ -110,8 +114,7 @@ class PapershelfGenerator(Generator):
         try:
             archive = load_archive(self.path, self.config)
         except ContentError as error:
-            lines = [*map(str, error.problems), f"papershelf: {len(error.problems)} problems"]
-            _stop(error, lines)
+            _stop(error, str(error).splitlines())
         self.site = lay_out(archive, self.config)
         self.context["papershelf"] = self.site
 

@@ -19,16 +19,12 @@ class Problem:
 
 
 class ContentError(Exception):
-    """The content has problems; the message lists every one of them."""
+    """The content has problems: every one of them, and what was read."""
 
-    exitcode = 1  # what `pelican` exits with when a generator raises this
-
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], summary: str = ""):
         self.problems = sorted(problems)
-        count = len(self.problems)
-        lines = [str(p) for p in self.problems]
-        noun = "problem" if count == 1 else "problems"
-        super().__init__(f"{count} {noun} in the content:\n" + "\n".join(lines))
+        self.summary = summary
+        super().__init__("\n".join([*map(str, self.problems), summary]).strip())
 
 
 @dataclass(frozen=True)
