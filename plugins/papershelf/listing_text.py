@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import dates, latex
 from .model import Entry, Problem
@@ -28,6 +29,13 @@ HEADER_LINES = frozenset(
 _SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\t": " "})
 _AUTHORS_RE = re.compile(r"•\s*(?P<count>\d[\d,]*)\s+authors?", re.IGNORECASE)
 _RUNS_OF_SPACES = re.compile(r" {2,}")
+
+
+class _Card(NamedTuple):
+    date: dt.date
+    upvotes: int | None
+    authors_count: int | None
+    dated: bool
 
 
 @dataclass
@@ -91,49 +99,45 @@ def _skip_header(blocks: list[_Block]) -> list[_Block]:
     return []
 
 
-def _read_card_group(group, trailer, path, snapshot, entries, problems):
-    """Paragraphs up to a trailer: (title, abstract) pairs, the last one dated
-    by the trailer."""
-    if trailer is not None and not group:
-        problems.append(Problem(path, trailer.line, "authors/date trailer without a title"))
-        return
+def _pairing_problem(group: list[_Block], trailer: _Block | None) -> tuple[int, str] | None:
+    """Why the paragraphs before a trailer cannot be titles and abstracts."""
+    if not group:
+        return trailer.line, "authors/date trailer without a title"
     if len(group) == 1:
-        message = (
-            "title without an abstract"
-            if trailer is None
-            else ("one paragraph before the trailer: a title and an abstract are expected")
-        )
-        problems.append(Problem(path, group[0].line, message))
-        return
+        if trailer is None:
+            return group[0].line, "title without an abstract"
+        return group[
+            0
+        ].line, "one paragraph before the trailer: a title and an abstract are expected"
     if len(group) % 2:
         lines = ", ".join(str(b.line) for b in group)
-        problems.append(
-            Problem(
-                path,
-                group[0].line,
-                f"cannot pair {len(group)} paragraphs (lines {lines}) into titles and "
-                "abstracts: each paper needs a one-line title followed by one abstract "
-                "paragraph",
-            )
+        return group[0].line, (
+            f"cannot pair {len(group)} paragraphs (lines {lines}) into titles and abstracts: "
+            "each paper needs a one-line title followed by one abstract paragraph"
         )
+    return None
+
+
+def _read_card_group(group, trailer, path, snapshot, entries, problems):
+    """The paragraphs up to a trailer: (title, abstract) pairs, the last one
+    dated by the trailer, the others undated."""
+    problem = _pairing_problem(group, trailer)
+    if problem:
+        problems.append(Problem(path, *problem))
         return
-    card = _read_trailer(trailer, path, snapshot, problems) if trailer else None
+    card = _Card(snapshot, None, None, dated=False)
+    if trailer is not None:
+        card = _read_trailer(trailer, path, snapshot, problems)
     pairs = [(group[i], group[i + 1]) for i in range(0, len(group), 2)]
     for index, (title_block, abstract_block) in enumerate(pairs):
         if len(title_block.lines) > 1:
-            problems.append(
-                Problem(path, title_block.line, f"title spans {len(title_block.lines)} lines")
-            )
+            message = f"title spans {len(title_block.lines)} lines"
+            problems.append(Problem(path, title_block.line, message))
             continue
         is_last = index == len(pairs) - 1
-        date, upvotes, authors_count = snapshot, None, None
-        dated = False
-        if is_last and card is not None:
-            date, upvotes, authors_count = card
-            dated = date is not None
-            date = date or snapshot
-        elif is_last and trailer is not None:
-            continue  # the trailer was unreadable and has been reported
+        if is_last and card is None:
+            continue  # its trailer is unreadable, and that has been reported
+        date, upvotes, authors_count, dated = card if is_last else (snapshot, None, None, False)
         abstract = _abstract(abstract_block.lines)
         entries.append(
             Entry(
@@ -151,8 +155,8 @@ def _read_card_group(group, trailer, path, snapshot, entries, problems):
         )
 
 
-def _read_trailer(block, path, snapshot, problems):
-    """(date, upvotes, authors count) from a trailer, or None if unreadable."""
+def _read_trailer(block, path, snapshot, problems) -> _Card | None:
+    """What a trailer says, or None (and its problems) if it is unreadable."""
     lines = [line.strip() for line in block.lines]
     authors_count = None
     ok = True
@@ -191,7 +195,7 @@ def _read_trailer(block, path, snapshot, problems):
         problems.append(Problem(path, line_number, f"impossible date: {lines[0]!r}"))
         return None
     upvotes = int(match["upvotes"]) if match["upvotes"] else None
-    return (date, upvotes, authors_count) if ok else None
+    return _Card(date, upvotes, authors_count, dated=True) if ok else None
 
 
 def _abstract(lines: list[str]) -> str:
