@@ -53,10 +53,11 @@ def seed_site(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def corpus_content(tmp_path_factory):
-    """A content folder with all 68 days of the corpus in both formats."""
-    folder = tmp_path_factory.mktemp("corpus") / "content"
-    return make_content(folder, *sorted(CORPUS_TXT.iterdir()), *sorted(CORPUS_JSON.iterdir()))
+def corpus_site(tmp_path_factory):
+    """All 68 days of the corpus, in both formats, built with relative URLs."""
+    base = tmp_path_factory.mktemp("corpus")
+    make_content(base / "content", *sorted(CORPUS_TXT.iterdir()), *sorted(CORPUS_JSON.iterdir()))
+    return build_site(base / "content", base / "output")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -103,8 +103,8 @@ def test_published_under_a_sub_path_every_link_resolves(tmp_path, served):
     assert len([url for url in seen if "/archive/papers/" in url]) == 46
 
 
-def test_the_corpus_builds_one_page_per_paper(tmp_path, corpus_content):
-    site = build_site(corpus_content, tmp_path / "output")
+def test_the_corpus_builds_one_page_per_paper(corpus_site):
+    site = corpus_site
     assert len(list((site / "papers").glob("*/index.html"))) == 515
     assert len(list((site / "dates").glob("*/*/*/index.html"))) == 62
     assert broken_local_links(site)[1] == []

@@ -12,7 +12,8 @@ from itertools import pairwise
 
 from .config import Config
 from .identity import normalise_title, short_hash, slugify, title_key
-from .model import Entry, Paper, Sighting
+from .model import Entry, Paper, Sighting, Tag
+from .tagging import assign_tags
 
 
 @dataclass
@@ -24,22 +25,12 @@ class Archive:
     dates: list[dt.date]  # days with papers, newest first
     listings: list[str]
     entries: int
-    notes: list = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)  # by name
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def duplicates(self) -> int:
         return self.entries - len(self.papers)
-
-    def months(self) -> list[tuple[dt.date, int]]:
-        """(first of the month, papers) for each month with papers, newest first."""
-        counts: dict[dt.date, int] = defaultdict(int)
-        for day in self.dates:
-            counts[day.replace(day=1)] += len(self.by_date[day])
-        return sorted(counts.items(), reverse=True)
-
-    def days_in(self, start: dt.date, end: dt.date) -> list[dt.date]:
-        """Days with papers in [start, end), newest first."""
-        return [day for day in self.dates if start <= day < end]
 
     def summary(self) -> str:
         return summary(len(self.listings), self.entries, len(self.papers))
@@ -84,6 +75,7 @@ def build(
             before.next, after.previous = after, before
     dates = sorted(by_date, reverse=True)
     ordered = [paper for day in dates for paper in by_date[day]]
+    tags, warnings = assign_tags(ordered, config)
     return Archive(
         papers=ordered,
         by_key={p.key: p for p in ordered},
@@ -94,6 +86,8 @@ def build(
         if listings is not None
         else list(dict.fromkeys(e.listing for e in entries)),
         entries=len(entries),
+        tags=tags,
+        warnings=warnings,
     )
 
 

@@ -6,7 +6,9 @@ import dataclasses
 import datetime as dt
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from .topics import compile_rules
 
 PREFIX = "PAPERSHELF_"
 
@@ -33,6 +35,25 @@ class Config:
     home_save_as: str = "index.html"
     home_papers: int = 30  # the home page shows whole days until it has this many
     preview_chars: int = 280  # the start of an abstract shown in lists
+    tags_url: str = "tags/"
+    tags_save_as: str = "tags/index.html"
+    tag_url: str = "tags/{slug}/"
+    tag_save_as: str = "tags/{slug}/index.html"
+    # Later pages of a tag: a path below the tag's own, so no tag name can collide.
+    tag_page_url: str = "tags/{slug}/page/{number}/"
+    tag_page_save_as: str = "tags/{slug}/page/{number}/index.html"
+    tag_page_size: int = 40
+    feed_url: str = "feeds/papers.atom.xml"
+    feed_save_as: str = "feeds/papers.atom.xml"
+    tag_feed_url: str = "feeds/tags/{slug}.atom.xml"
+    tag_feed_save_as: str = "feeds/tags/{slug}.atom.xml"
+    feed_size: int = 50  # papers per feed, newest first
+    export_save_as: str = "papers.json"
+    # {tag: [pattern, ...]}: see topics.py for how patterns match.
+    topics: Mapping = field(default_factory=dict)
+    topic_min_mentions: int = 2  # abstract mentions that tag a paper
+    broad_topic_share: float = 0.5  # warn about a topic that tags more of the archive
+    keyword_tags: Mapping = field(default_factory=dict)  # {API ai_keyword: tag}
 
     @classmethod
     def from_settings(cls, settings: Mapping) -> Config:
@@ -53,14 +74,18 @@ class Config:
 
     def check(self) -> None:
         """Fail early, naming the setting, when a URL pattern cannot be filled."""
-        sample = {"slug": "a-paper", "date": dt.date(2024, 1, 31)}
-        for field in dataclasses.fields(self):
-            value = getattr(self, field.name)
-            if not field.name.endswith(("_url", "_save_as")):
+        sample = {"slug": "a-paper", "date": dt.date(2024, 1, 31), "number": 2}
+        for setting in dataclasses.fields(self):
+            value = getattr(self, setting.name)
+            if not setting.name.endswith(("_url", "_save_as")):
                 continue
             try:
                 value.format(**sample)
             except (KeyError, IndexError, ValueError, AttributeError) as error:
                 raise SettingsError(
-                    f"{PREFIX}{field.name.upper()} = {value!r} is not a valid pattern: {error}"
+                    f"{PREFIX}{setting.name.upper()} = {value!r} is not a valid pattern: {error}"
                 ) from None
+        try:
+            compile_rules(self.topics)
+        except (ValueError, TypeError, AttributeError) as error:
+            raise SettingsError(f"{PREFIX}TOPICS: {error}") from None

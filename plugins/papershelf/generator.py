@@ -15,6 +15,8 @@ from . import latex
 from .archive import Archive, build, summary
 from .config import Config, SettingsError
 from .document import Renderer, body
+from .export import papers_json
+from .feeds import feed_items
 from .links import paper_links
 from .listing import listing_files, read_listing
 from .model import ContentError, Entry, Problem
@@ -119,7 +121,7 @@ class PapershelfGenerator(Generator):
         self.context["papershelf"] = self.site
 
     def generate_output(self, writer):
-        site = self.site
+        site, config = self.site, self.config
         relative = self.settings["RELATIVE_URLS"]
 
         def write(save_as, template, url, **values):
@@ -129,10 +131,18 @@ class PapershelfGenerator(Generator):
                 self.context,
                 relative_urls=relative,
                 url=url,
+                page_name=url,
                 **values,
             )
 
         render = Renderer()
+        abstracts: dict[str, Markup] = {}
+
+        def abstract_html(paper) -> Markup:
+            if paper.key not in abstracts:
+                abstracts[paper.key] = Markup(render(body(paper)))
+            return abstracts[paper.key]
+
         for paper in site.archive.papers:
             write(
                 paper.save_as,
@@ -140,15 +150,31 @@ class PapershelfGenerator(Generator):
                 paper.url,
                 paper=paper,
                 day=site.day(paper),
-                content=Markup(render(body(paper))),
-                page_name=paper.url,
+                content=abstract_html(paper),
             )
         for day in site.days:
-            write(day.save_as, "date", day.url, day=day, page_name=day.url)
+            write(day.save_as, "date", day.url, day=day)
         for month in site.months:
-            write(month.save_as, "month", month.url, month=month, page_name=month.url)
+            write(month.save_as, "month", month.url, month=month)
         for year in site.years:
-            write(year.save_as, "year", year.url, year=year, page_name=year.url)
-        write(self.config.dates_save_as, "dates", site.dates_url, page_name=site.dates_url)
-        write(self.config.home_save_as, "home", "", page_name="")
+            write(year.save_as, "year", year.url, year=year)
+        for page in site.tag_pages:
+            write(page.save_as, "tag", page.url, tag=page.tag, tag_page=page)
+        write(config.tags_save_as, "tags", config.tags_url)
+        write(config.dates_save_as, "dates", site.dates_url)
+        write(config.home_save_as, "home", "")
+
+        feeds = [(site.archive.papers, config.feed_save_as, config.feed_url, None)]
+        feeds += [(tag.papers, tag.feed_save_as, tag.feed_url, tag.name) for tag in site.tags]
+        for papers, save_as, url, title in feeds:
+            items = feed_items(papers, config.feed_size, abstract_html)
+            writer.write_feed(items, self.context, save_as, url, feed_title=title)
+
+        siteurl = "" if relative else self.settings["SITEURL"]
+        export = Path(self.output_path) / config.export_save_as
+        export.parent.mkdir(parents=True, exist_ok=True)
+        export.write_text(papers_json(site.archive.papers, siteurl), encoding="utf-8")
+
+        for warning in site.archive.warnings:
+            logger.warning("papershelf: %s", warning)
         console.print(site.archive.summary())

@@ -83,7 +83,21 @@ class Paper:
     keywords: tuple[str, ...]
     sightings: list[Sighting] = field(default_factory=list)
     # Filled in by the archive once every paper is known.
+    tags: tuple[Tag, ...] = ()
     url: str = ""
     save_as: str = ""
     previous: Paper | None = field(default=None, repr=False)
     next: Paper | None = field(default=None, repr=False)
+
+
+@dataclass(eq=False)
+class Tag:
+    """A tag and its papers, newest first. Compared by identity: one per name."""
+
+    name: str
+    slug: str
+    papers: list[Paper] = field(default_factory=list, repr=False)
+    url: str = ""
+    save_as: str = ""
+    feed_url: str = ""
+    feed_save_as: str = ""

@@ -11,7 +11,7 @@ from itertools import pairwise
 
 from .archive import Archive
 from .config import Config
-from .model import Paper
+from .model import Paper, Tag
 
 
 @dataclass
@@ -49,6 +49,20 @@ class Year:
 
 
 @dataclass
+class TagPage:
+    """One page of a tag's papers, newest first."""
+
+    tag: Tag
+    number: int
+    count: int  # pages of this tag
+    papers: list[Paper]
+    url: str
+    save_as: str
+    previous: TagPage | None = None
+    next: TagPage | None = None
+
+
+@dataclass
 class Site:
     """Everything the templates see as `papershelf`."""
 
@@ -60,6 +74,15 @@ class Site:
     day_of: dict[dt.date, Day]
     dates_url: str
     home_days: list[Day]
+    tag_pages: list[TagPage]
+
+    @property
+    def tags(self) -> list[Tag]:
+        return self.archive.tags
+
+    @property
+    def tags_by_count(self) -> list[Tag]:
+        return sorted(self.archive.tags, key=lambda t: -len(t.papers))
 
     def day(self, paper: Paper) -> Day:
         return self.day_of[paper.date]
@@ -104,6 +127,7 @@ def lay_out(archive: Archive, config: Config) -> Site:
         shown += len(day.papers)
 
     return Site(
+        tag_pages=[page for tag in archive.tags for page in paginate(tag, config)],
         archive=archive,
         config=config,
         days=days,
@@ -113,3 +137,20 @@ def lay_out(archive: Archive, config: Config) -> Site:
         dates_url=config.dates_url,
         home_days=home_days,
     )
+
+
+def paginate(tag: Tag, config: Config) -> list[TagPage]:
+    """A tag's papers in pages of `tag_page_size`; the first at the tag's URL."""
+    size = max(1, config.tag_page_size)
+    chunks = [tag.papers[i : i + size] for i in range(0, len(tag.papers), size)] or [[]]
+    pages = []
+    for number, papers in enumerate(chunks, start=1):
+        if number == 1:
+            url, save_as = tag.url, tag.save_as
+        else:
+            url = config.tag_page_url.format(slug=tag.slug, number=number)
+            save_as = config.tag_page_save_as.format(slug=tag.slug, number=number)
+        pages.append(TagPage(tag, number, len(chunks), papers, url, save_as))
+    for before, after in pairwise(pages):
+        before.next, after.previous = after, before
+    return pages

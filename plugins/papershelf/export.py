@@ -1,0 +1,60 @@
+"""`papers.json`: the archive for programs, in a documented, stable shape.
+
+    {"format": "papershelf-papers", "version": 1, "papers": [PAPER, ...]}
+
+Papers are newest first. Each PAPER has exactly these keys:
+    id             the paper's slug: unique and stable, also its page's name
+    arxiv_id       arXiv id or null
+    title          plain text
+    date           YYYY-MM-DD
+    dated          false when no listing gave a date (the date is the listing's)
+    authors        list of names (empty when listings gave only a count)
+    authors_count  int or null
+    upvotes        int or null (the newest listing's count)
+    tags           list of tag names
+    keywords       list of the API's keywords
+    links          list of {"kind": "arxiv"|"pdf"|"hf-paper"|"code"|"project", "url"}
+    url            the paper's page (absolute when SITEURL is set)
+    sightings      list of {"listing", "date", "upvotes"}: every listing it was in
+"""
+
+from __future__ import annotations
+
+import json
+
+from . import latex
+from .links import paper_links
+from .model import Paper
+
+FORMAT = "papershelf-papers"
+VERSION = 1
+
+
+def paper_record(paper: Paper, siteurl: str = "") -> dict:
+    return {
+        "id": paper.slug,
+        "arxiv_id": paper.arxiv_id,
+        "title": latex.plain(paper.title),
+        "date": paper.date.isoformat(),
+        "dated": paper.dated,
+        "authors": list(paper.authors),
+        "authors_count": paper.authors_count,
+        "upvotes": paper.upvotes,
+        "tags": [tag.name for tag in paper.tags],
+        "keywords": list(paper.keywords),
+        "links": [
+            {"kind": link.kind, "url": link.url}
+            for link in paper_links(paper.arxiv_id, paper.links)
+        ],
+        "url": f"{siteurl}/{paper.url}" if siteurl else paper.url,
+        "sightings": [
+            {"listing": s.listing, "date": s.snapshot.isoformat(), "upvotes": s.upvotes}
+            for s in paper.sightings
+        ],
+    }
+
+
+def papers_json(papers: list[Paper], siteurl: str = "") -> str:
+    records = [paper_record(paper, siteurl.rstrip("/")) for paper in papers]
+    document = {"format": FORMAT, "version": VERSION, "papers": records}
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
