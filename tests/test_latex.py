@@ -2,7 +2,7 @@
 
 import pytest
 from papershelf import latex
-from papershelf.document import Renderer
+from papershelf.markup import Renderer
 
 
 @pytest.mark.parametrize(
@@ -77,8 +77,8 @@ def test_line_starts_do_not_become_headings_or_lists():
 def test_markdown_and_html_show_emphasis_math_and_links():
     text = "{\\em labeled} $x_i$ https://a.org/x_y"
     assert Renderer()(latex.markdown(text)) == (
-        '<p><em>labeled</em> <span class="math">$x_i$</span> '
-        '<a href="https://a.org/x_y">https://a.org/x_y</a></p>'
+        '<p><em>labeled</em> <math display="inline"><mrow><msub><mi>x</mi><mi>i</mi></msub></mrow></math> '
+        '<a href="https://a.org/x_y" rel="noopener noreferrer">https://a.org/x_y</a></p>'
     )
     assert latex.html("<b>{\\bf x}</b> https://a.org", links=True) == (
         '&lt;b&gt;<strong>x</strong>&lt;/b&gt; <a href="https://a.org">https://a.org</a>'

@@ -8,13 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import markdown as markdown_lib
-
 from . import latex
 from .model import Paper
-
-MARKDOWN_EXTENSIONS = ["extra", "codehilite", "sane_lists"]
-MARKDOWN_CONFIG = {"codehilite": {"css_class": "highlight", "guess_lang": False}}
 
 
 def metadata(paper: Paper) -> dict[str, str]:
@@ -55,20 +50,6 @@ def body(paper: Paper) -> str:
 def document(paper: Paper) -> str:
     header = "".join(f"{key}: {value}\n" for key, value in metadata(paper).items())
     return f"{header}\n{body(paper)}"
-
-
-class Renderer:
-    """Markdown to HTML with one reusable Python-Markdown instance."""
-
-    def __init__(self) -> None:
-        self._md = markdown_lib.Markdown(
-            extensions=MARKDOWN_EXTENSIONS,
-            extension_configs=MARKDOWN_CONFIG,
-            output_format="html",
-        )
-
-    def __call__(self, text: str) -> str:
-        return self._md.reset().convert(text)
 
 
 def export(papers: list[Paper], folder: str | Path) -> list[Path]:

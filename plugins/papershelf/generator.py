@@ -14,11 +14,12 @@ from pelican.log import console
 from . import latex
 from .archive import Archive, build, summary
 from .config import Config, SettingsError
-from .document import Renderer, body
+from .document import body
 from .export import papers_json
 from .feeds import feed_items
 from .links import paper_links
 from .listing import listing_files, read_listing
+from .markup import Renderer, math_html
 from .model import ContentError, Entry, Problem
 from .pages import lay_out
 
@@ -50,7 +51,7 @@ def load_archive(content_path: str, config: Config) -> Archive:
 
 # Jinja filters: listing text is never markup, so it reaches pages only through these.
 def listing_html(text: str) -> Markup:
-    return Markup(latex.html(text))
+    return Markup(latex.html(text, math=math_html))
 
 
 def listing_plain(text: str) -> str:

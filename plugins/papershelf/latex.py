@@ -12,6 +12,7 @@ from __future__ import annotations
 import html as _html
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import NamedTuple
 
 # Accent commands and the combining marks they stand for.
@@ -52,8 +53,14 @@ _STYLES = {
     "tt": "code",
     "texttt": "code",
 }
+# Math as GitHub writes it: no space just inside single dollars, no digit right
+# after the closing one ("$5 and $10" is not math). Notes use the same rule.
+MATH_PATTERN = (
+    r"(?<![\\$])\$\$[^$]+?\$\$"
+    r"|(?<![\\$])\$[^\s$](?:[^$\n]*?[^\s$\\])?\$(?!\d)"
+)
 _TOKEN_RE = re.compile(
-    r"(?P<math>\$\$[^$]+?\$\$|\$[^$\n]+?\$)"
+    rf"(?P<math>{MATH_PATTERN})"
     r"|\{\\(?P<decl>em|it|bf|tt)\s+(?P<decl_text>[^{}]*)\}"
     r"|\\(?P<cmd>emph|textit|textsl|textbf|texttt)\{(?P<cmd_text>[^{}]*)\}"
     r"|(?P<url>\bhttps?://[^\s<>\"'`{}|\\^]+)",
@@ -137,7 +144,8 @@ def urls(text: str) -> list[str]:
 # With [ and ] escaped, ( ) and ! cannot start a link or an image.
 _MD_ESCAPES = str.maketrans(
     {
-        **{c: "\\" + c for c in "\\`*_{}[]"},
+        **{c: "\\" + c for c in "`*_{}[]"},
+        "\\": "&#92;",  # a backslash never escapes what follows, math included
         "<": "&lt;",
         ">": "&gt;",
         "&": "&amp;",
@@ -171,9 +179,7 @@ def markdown(text: str, links: bool = True) -> str:
         if kind == "url" and links:
             parts.append(f"<{value}>")
         elif kind == "math":
-            dollars = "$$" if value.startswith("$$") else "$"
-            inner = escape_markdown(value[len(dollars) : -len(dollars)])
-            parts.append(f'<span class="math">{dollars}{inner}{dollars}</span>')
+            parts.append(value)  # TeX as written: the math extension of markup.py reads it
         elif kind in _MD_STYLES:
             parts.append(_MD_STYLES[kind].format(escape_markdown(value)))
         else:
@@ -181,15 +187,16 @@ def markdown(text: str, links: bool = True) -> str:
     return "".join(parts)
 
 
-def html(text: str, links: bool = False) -> str:
-    """Listing text as HTML; everything in it is escaped."""
+def html(text: str, links: bool = False, math: Callable[[str], str] | None = None) -> str:
+    """Listing text as HTML; everything in it is escaped. `math` turns a
+    formula (with its dollars) into HTML; without it formulas stay as text."""
     parts = []
     for kind, value in spans(text):
         value_html = _html.escape(value)
         if kind == "url" and links:
             parts.append(f'<a href="{value_html}">{value_html}</a>')
         elif kind == "math":
-            parts.append(f'<span class="math">{value_html}</span>')
+            parts.append(math(value) if math else f'<span class="math">{value_html}</span>')
         elif kind in ("em", "strong", "code"):
             parts.append(f"<{kind}>{value_html}</{kind}>")
         else:
