@@ -1,5 +1,7 @@
 """Settings for building the archive locally (`make html`)."""
 
+import os
+
 AUTHOR = "papershelf"
 SITENAME = "papershelf"
 SITE_DESCRIPTION = "A curated archive of research papers from the Hugging Face daily papers."
@@ -174,3 +176,13 @@ PAPERSHELF_TOPICS = {
 # example archive is a topic page about training language models, so that topic
 # covers about half of it; an archive of daily listings keeps the default, 0.5.
 PAPERSHELF_BROAD_TOPIC_SHARE = 0.6
+
+# The GitHub repository of this archive: each note links to its source file, and
+# every paper page to GitHub's editor with a new note. In GitHub Actions this is
+# the repository the workflow runs in; set it here for local builds of a fork.
+PAPERSHELF_REPO_URL = os.environ.get("PAPERSHELF_REPO_URL") or (
+    f"{os.environ.get('GITHUB_SERVER_URL', 'https://github.com')}/{os.environ['GITHUB_REPOSITORY']}"
+    if os.environ.get("GITHUB_REPOSITORY")
+    else ""
+)
+PAPERSHELF_REPO_BRANCH = "main"

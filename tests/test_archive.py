@@ -62,7 +62,7 @@ def test_every_sighting_is_kept_and_the_newest_upvotes_shown():
     assert paper.upvotes == 12
     assert paper.date == dt.date(2026, 3, 1)
     assert result.summary() == (
-        "papershelf: 3 listings read, 3 entries, 1 paper, 2 duplicates merged, 0 errors"
+        "papershelf: 3 listings read, 3 entries, 1 paper, 2 duplicates merged, 0 notes attached, 0 errors"
     )
 
 

@@ -73,7 +73,7 @@ def test_parse_takes_the_date_when_the_name_has_none(tmp_path, capsys):
 def test_check_validates_content_without_building(tmp_path, capsys):
     assert main(["check", str(ROOT / "content")]) == 0
     assert (
-        "papershelf: 1 listing read, 46 entries, 46 papers, 0 duplicates merged, 0 errors"
+        "papershelf: 1 listing read, 46 entries, 46 papers, 0 duplicates merged, 4 notes attached, 0 errors"
         in capsys.readouterr().out
     )
     (tmp_path / "listings").mkdir()

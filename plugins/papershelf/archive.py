@@ -6,13 +6,16 @@ Pure Python on purpose: no Pelican import, so it is cheap to build in tests.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import pairwise
 
 from .config import Config
 from .identity import normalise_title, short_hash, slugify, title_key
-from .model import Entry, Paper, Sighting, Tag
+from .listing_json import ARXIV_ID_RE
+from .model import Curator, Entry, Note, Paper, Problem, Sighting, Tag
 from .tagging import assign_tags
 
 
@@ -27,20 +30,27 @@ class Archive:
     entries: int
     tags: list[Tag] = field(default_factory=list)  # by name
     warnings: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # newest first
+    curated: list[Paper] = field(default_factory=list)  # newest note first
+    curators: list[Curator] = field(default_factory=list)  # by name
+    problems: list[Problem] = field(default_factory=list)  # notes about no known paper
 
     @property
     def duplicates(self) -> int:
         return self.entries - len(self.papers)
 
     def summary(self) -> str:
-        return summary(len(self.listings), self.entries, len(self.papers))
+        return summary(len(self.listings), self.entries, len(self.papers), notes=len(self.notes))
 
 
-def summary(listings: int, entries: int, papers: int | None = None, errors: int = 0) -> str:
-    """The build's closing line: it accounts for every entry read."""
+def summary(
+    listings: int, entries: int, papers: int | None = None, errors: int = 0, notes: int = 0
+) -> str:
+    """The build's closing line: it accounts for every entry and note read."""
     parts = [_count(listings, "listing") + " read", _count(entries, "entry", "entries")]
     if papers is not None:
         parts += [_count(papers, "paper"), _count(entries - papers, "duplicate") + " merged"]
+        parts.append(_count(notes, "note") + " attached")
     parts.append(_count(errors, "error"))
     return "papershelf: " + ", ".join(parts)
 
@@ -50,10 +60,14 @@ def _count(number: int, singular: str, plural: str = "") -> str:
 
 
 def build(
-    entries: list[Entry], config: Config | None = None, listings: list[str] | None = None
+    entries: list[Entry],
+    config: Config | None = None,
+    listings: list[str] | None = None,
+    notes: list[Note] | None = None,
 ) -> Archive:
-    """Merge entries (oldest listing first) into the archive; `listings` names
-    the files read (by default, those the entries come from)."""
+    """Merge entries (oldest listing first) into the archive and attach notes;
+    `listings` names the files read (by default, those the entries come from).
+    A note about no known paper is in `problems`."""
     config = config or Config()
     ids = _ids_by_title(entries)
     grouped: dict[str, list[Entry]] = {}
@@ -75,7 +89,10 @@ def build(
             before.next, after.previous = after, before
     dates = sorted(by_date, reverse=True)
     ordered = [paper for day in dates for paper in by_date[day]]
-    tags, warnings = assign_tags(ordered, config)
+    attached, problems = attach_notes(notes or [], ordered)
+    note_tags = {p.key: [t for n in p.notes for t in n.tags] for p in ordered if p.notes}
+    tags, warnings = assign_tags(ordered, config, note_tags)
+    curated = sorted((p for p in ordered if p.notes), key=_newest_note, reverse=True)
     return Archive(
         papers=ordered,
         by_key={p.key: p for p in ordered},
@@ -88,6 +105,10 @@ def build(
         entries=len(entries),
         tags=tags,
         warnings=warnings,
+        notes=sorted(attached, key=_note_order, reverse=True),
+        curated=curated,
+        curators=_curators(attached, config),
+        problems=problems,
     )
 
 
@@ -148,3 +169,67 @@ def _assign_slugs(papers: list[Paper]) -> None:
             slug = f"{paper.slug}-{short_hash(paper.key)}"
         taken.add(slug)
         paper.slug = slug
+
+
+def _note_order(note: Note):
+    return (note.date or dt.date.min, note.source)
+
+
+def _newest_note(paper: Paper):
+    return max(_note_order(note) for note in paper.notes)
+
+
+def attach_notes(notes: list[Note], papers: list[Paper]) -> tuple[list[Note], list[Problem]]:
+    """Find each note's paper (by arXiv id, slug or title) and attach it."""
+    by_ref: dict[str, Paper] = {}
+    for paper in papers:
+        by_ref.setdefault(normalise_title(paper.title), paper)
+    for paper in papers:
+        by_ref[paper.slug] = paper
+        if paper.arxiv_id:
+            by_ref[paper.arxiv_id] = paper
+    attached, problems = [], []
+    for note in notes:
+        paper = by_ref.get(_arxiv_ref(note.paper_ref)) or by_ref.get(note.paper_ref.strip())
+        paper = paper or by_ref.get(normalise_title(note.paper_ref))
+        if paper is None:
+            problems.append(Problem(note.source, note.line, _unknown_paper(note.paper_ref, papers)))
+            continue
+        note.paper = paper
+        paper.notes.append(note)
+        attached.append(note)
+    for paper in papers:
+        paper.notes.sort(key=_note_order)
+    return attached, problems
+
+
+def _arxiv_ref(ref: str) -> str:
+    """An arXiv id without prefix, URL or version, as the archive keys it."""
+    ref = ref.strip().removeprefix("arXiv:").removeprefix("arxiv:").rsplit("/abs/", 1)[-1]
+    return re.sub(r"v\d+$", "", ref) if ARXIV_ID_RE.fullmatch(ref) else ref
+
+
+def _unknown_paper(ref: str, papers: list[Paper]) -> str:
+    titles = {normalise_title(p.title): p.title for p in papers}
+    close = difflib.get_close_matches(normalise_title(ref), titles, n=3, cutoff=0.3)
+    hint = "; closest titles: " + "; ".join(repr(titles[t]) for t in close) if close else ""
+    return f"no paper {ref!r} in the archive (give its arXiv id, slug or exact title){hint}"
+
+
+def _curators(notes: list[Note], config: Config) -> list[Curator]:
+    by_name: dict[str, Curator] = {}
+    for note in sorted(notes, key=_note_order, reverse=True):
+        key = normalise_title(note.curator) or note.curator
+        note.curator_page = by_name.setdefault(key, Curator(note.curator, ""))
+        note.curator_page.notes.append(note)
+    curators = sorted(by_name.values(), key=lambda c: c.name.casefold())
+    taken: set[str] = set()
+    for curator in curators:
+        slug = slugify(curator.name)
+        if slug in taken:
+            slug = f"{slug}-{short_hash(curator.name)}"
+        taken.add(slug)
+        curator.slug = slug
+        curator.url = config.curator_url.format(slug=slug)
+        curator.save_as = config.curator_save_as.format(slug=slug)
+    return curators

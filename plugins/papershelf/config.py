@@ -22,6 +22,13 @@ class Config:
     """Every setting is `PAPERSHELF_` + the field name in capitals."""
 
     listings_path: str = "listings"  # below Pelican's PATH
+    notes_path: str = "notes"  # below Pelican's PATH
+    # The repository notes link to ("https://github.com/you/archive"), and its branch.
+    repo_url: str = ""
+    repo_branch: str = "main"
+    repo_notes_path: str = "content/notes"  # the notes folder, from the repository's root
+    pygments_style: str = "default"  # code in notes, light colour scheme
+    pygments_dark_style: str = "github-dark"
     paper_url: str = "papers/{slug}/"
     paper_save_as: str = "papers/{slug}/index.html"
     date_url: str = "dates/{date:%Y}/{date:%m}/{date:%d}/"
@@ -49,6 +56,12 @@ class Config:
     tag_feed_save_as: str = "feeds/tags/{slug}.atom.xml"
     feed_size: int = 50  # papers per feed, newest first
     export_save_as: str = "papers.json"
+    curated_url: str = "curated/"
+    curated_save_as: str = "curated/index.html"
+    curators_url: str = "curators/"
+    curators_save_as: str = "curators/index.html"
+    curator_url: str = "curators/{slug}/"
+    curator_save_as: str = "curators/{slug}/index.html"
     # {tag: [pattern, ...]}: see topics.py for how patterns match.
     topics: Mapping = field(default_factory=dict)
     topic_min_mentions: int = 2  # abstract mentions that tag a paper

@@ -19,16 +19,17 @@ from .export import papers_json
 from .feeds import feed_items
 from .links import paper_links
 from .listing import listing_files, read_listing
-from .markup import Renderer, math_html
-from .model import ContentError, Entry, Problem
+from .markup import Renderer, math_html, pygments_css
+from .model import ContentError, Entry, Note, Problem
+from .notes import new_note_url, read_note, source_url
 from .pages import lay_out
 
 logger = logging.getLogger(__name__)
 
 
 def read_content(content_path: str, config: Config):
-    """Every entry of every listing below the content folder, every problem,
-    and the listing files read."""
+    """Every entry and note below the content folder, every problem, and the
+    listing files read."""
     entries: list[Entry] = []
     problems: list[Problem] = []
     files = listing_files(Path(content_path) / config.listings_path)
@@ -37,16 +38,23 @@ def read_content(content_path: str, config: Config):
         found, trouble = read_listing(path, display=name)
         entries += found
         problems += trouble
-    return entries, problems, listings
+    notes: list[Note] = []
+    for path in sorted((Path(content_path) / config.notes_path).glob("*.md")):
+        note, trouble = read_note(path, display=str(path.relative_to(content_path)))
+        notes += [note] if note else []
+        problems += trouble
+    return entries, notes, problems, listings
 
 
 def load_archive(content_path: str, config: Config) -> Archive:
     """The archive of a content folder; ContentError lists every problem."""
-    entries, problems, listings = read_content(content_path, config)
+    entries, notes, problems, listings = read_content(content_path, config)
+    archive = build(entries, config, listings, notes) if not problems else None
+    problems += archive.problems if archive else []
     if problems:
         line = summary(len(listings), len(entries), errors=len(problems))
         raise ContentError(problems, f"{line}: nothing written")
-    return build(entries, config, listings)
+    return archive
 
 
 # Jinja filters: listing text is never markup, so it reaches pages only through these.
@@ -106,12 +114,15 @@ class PapershelfGenerator(Generator):
             preview=preview,
             long_date=long_date,
         )
-        self.env.globals.update(paper_links=paper_links)
+        self.env.globals.update(paper_links=paper_links, note_source_url=self._source_url)
         try:
             self.config = Config.from_settings(self.settings)
         except SettingsError as error:
             _stop(error, [f"papershelf: {error}"])
         self.site = None
+
+    def _source_url(self, note) -> str:
+        return source_url(self.config, note)
 
     def generate_context(self):
         try:
@@ -145,6 +156,10 @@ class PapershelfGenerator(Generator):
             return abstracts[paper.key]
 
         for paper in site.archive.papers:
+            notes = [
+                (note, Markup(render(note.body, ids=f"note-{n}-")))
+                for n, note in enumerate(paper.notes, start=1)
+            ]
             write(
                 paper.save_as,
                 "paper",
@@ -152,6 +167,8 @@ class PapershelfGenerator(Generator):
                 paper=paper,
                 day=site.day(paper),
                 content=abstract_html(paper),
+                notes=notes,
+                new_note_url=new_note_url(config, paper),
             )
         for day in site.days:
             write(day.save_as, "date", day.url, day=day)
@@ -161,7 +178,11 @@ class PapershelfGenerator(Generator):
             write(year.save_as, "year", year.url, year=year)
         for page in site.tag_pages:
             write(page.save_as, "tag", page.url, tag=page.tag, tag_page=page)
+        for curator in site.archive.curators:
+            write(curator.save_as, "curator", curator.url, curator=curator)
         write(config.tags_save_as, "tags", config.tags_url)
+        write(config.curated_save_as, "curated", config.curated_url)
+        write(config.curators_save_as, "curators", config.curators_url)
         write(config.dates_save_as, "dates", site.dates_url)
         write(config.home_save_as, "home", "")
 
@@ -171,11 +192,17 @@ class PapershelfGenerator(Generator):
             items = feed_items(papers, config.feed_size, abstract_html)
             writer.write_feed(items, self.context, save_as, url, feed_title=title)
 
+        output = Path(self.output_path)
         siteurl = "" if relative else self.settings["SITEURL"]
-        export = Path(self.output_path) / config.export_save_as
-        export.parent.mkdir(parents=True, exist_ok=True)
-        export.write_text(papers_json(site.archive.papers, siteurl), encoding="utf-8")
+        _write_text(output / config.export_save_as, papers_json(site.archive.papers, siteurl))
+        css = pygments_css(config.pygments_style, config.pygments_dark_style)
+        _write_text(output / self.settings["THEME_STATIC_DIR"] / "css" / "pygments.css", css)
 
         for warning in site.archive.warnings:
             logger.warning("papershelf: %s", warning)
         console.print(site.archive.summary())
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")

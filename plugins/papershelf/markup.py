@@ -18,6 +18,7 @@ import markdown
 import nh3
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
+from pygments.formatters import HtmlFormatter
 
 from .latex import MATH_PATTERN
 
@@ -153,3 +154,11 @@ class Renderer:
             fragment = _FOOTNOTE_ID_RE.sub(rf"\g<1>{ids}\g<2>", fragment)
         formulas = [math_html(source) for source in self._math.formulas]
         return _SLOT_RE.sub(lambda m: formulas[int(m[1])], fragment)
+
+
+def pygments_css(light: str, dark: str) -> str:
+    """Highlighting for code in notes, in the page's light and dark schemes."""
+    light_css = HtmlFormatter(style=light).get_style_defs(".highlight")
+    dark_css = HtmlFormatter(style=dark).get_style_defs(".highlight")
+    dark_css = "\n".join("  " + line for line in dark_css.splitlines())
+    return f"{light_css}\n@media (prefers-color-scheme: dark) {{\n{dark_css}\n}}\n"

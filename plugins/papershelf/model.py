@@ -82,12 +82,31 @@ class Paper:
     links: tuple[str, ...]
     keywords: tuple[str, ...]
     sightings: list[Sighting] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # oldest first
     # Filled in by the archive once every paper is known.
     tags: tuple[Tag, ...] = ()
     url: str = ""
     save_as: str = ""
     previous: Paper | None = field(default=None, repr=False)
     next: Paper | None = field(default=None, repr=False)
+
+
+@dataclass(eq=False)
+class Note:
+    """A curator's note about one paper."""
+
+    source: str  # the file, relative to the content folder
+    line: int  # the line of its Paper: header
+    paper_ref: str  # arXiv id, slug or title, as written
+    curator: str
+    date: dt.date | None
+    tags: tuple[str, ...]
+    summary: str
+    body: str  # Markdown
+    slug: str = ""  # the file's name without .md
+    # Filled in by the archive.
+    paper: Paper | None = field(default=None, repr=False)
+    curator_page: Curator | None = field(default=None, repr=False)
 
 
 @dataclass(eq=False)
@@ -101,3 +120,14 @@ class Tag:
     save_as: str = ""
     feed_url: str = ""
     feed_save_as: str = ""
+
+
+@dataclass(eq=False)
+class Curator:
+    """Someone who writes notes, and their notes, newest first."""
+
+    name: str
+    slug: str
+    notes: list[Note] = field(default_factory=list, repr=False)
+    url: str = ""
+    save_as: str = ""
