@@ -8,11 +8,13 @@ import json
 import sys
 from pathlib import Path
 
-from . import archive, latex
+from . import latex
 from .config import Config, SettingsError
 from .document import export
+from .identity import normalise_title
 from .listing import read_listing
 from .model import ContentError, Entry, Problem
+from .notes import PLACEHOLDER_CURATOR, new_note_name, note_template
 
 
 def entry_json(entry: Entry) -> dict:
@@ -74,14 +76,15 @@ def cmd_parse(args) -> int:
     return 1 if problems else 0
 
 
-def _load(args) -> archive.Archive:
+def _load(args, with_content: bool = False):
     from .generator import load_archive
 
     settings = _settings(args.settings)
     content = args.content or settings.get("PATH") or "content"
     if not Path(content).is_dir():
         raise SettingsError(f"{content}: no such content folder")
-    return load_archive(content, Config.from_settings(settings))
+    result = load_archive(content, Config.from_settings(settings))
+    return (result, content) if with_content else result
 
 
 def cmd_check(args) -> int:
@@ -94,6 +97,47 @@ def cmd_export_md(args) -> int:
     result = _load(args)
     written = export(result.papers, args.folder)
     print(f"{len(written)} Markdown documents written to {args.folder}")
+    return 0
+
+
+def find_papers(papers, query: str):
+    """Papers matching an arXiv id, a slug, or a fragment of the title."""
+    wanted = normalise_title(query)
+    exact = [
+        p
+        for p in papers
+        if query.strip() in (p.arxiv_id, p.slug) or normalise_title(p.title) == wanted
+    ]
+    return exact or [p for p in papers if wanted and wanted in normalise_title(p.title)]
+
+
+def cmd_new_note(args) -> int:
+    result, content = _load(args, with_content=True)
+    found = find_papers(result.papers, args.paper)
+    if len(found) != 1:
+        if not found:
+            print(f"papershelf: no paper matches {args.paper!r}", file=sys.stderr)
+        else:
+            print(
+                f"papershelf: {len(found)} papers match {args.paper!r}; "
+                "give more of the title, or one of these ids:",
+                file=sys.stderr,
+            )
+            for paper in found[:20]:
+                print(
+                    f"  {paper.arxiv_id or paper.slug}  {latex.plain(paper.title)}", file=sys.stderr
+                )
+        return 1
+    (paper,) = found
+    settings = _settings(args.settings)
+    folder = Path(content) / Config.from_settings(settings).notes_path
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / new_note_name(paper)
+    if path.exists():
+        print(f"papershelf: {path} exists already", file=sys.stderr)
+        return 1
+    path.write_text(note_template(paper, args.curator, dt.date.today()), encoding="utf-8")
+    print(path)
     return 0
 
 
@@ -119,6 +163,14 @@ def parser() -> argparse.ArgumentParser:
     export_md.add_argument("--content", help=content_help)
     export_md.add_argument("-s", "--settings", help=settings_help)
     export_md.set_defaults(run=cmd_export_md)
+    new_note = commands.add_parser("new-note", help="write the skeleton of a note about a paper")
+    new_note.add_argument("paper", metavar="PAPER", help="arXiv id, slug or part of the title")
+    new_note.add_argument(
+        "--curator", default=PLACEHOLDER_CURATOR, help="your name, as notes show it"
+    )
+    new_note.add_argument("--content", help=content_help)
+    new_note.add_argument("-s", "--settings", help=settings_help)
+    new_note.set_defaults(run=cmd_new_note)
     return main
 
 

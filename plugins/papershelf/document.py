@@ -1,4 +1,4 @@
-"""Each paper as a Markdown document (metadata header, abstract), and its HTML.
+"""Each paper as a Markdown document: metadata header, abstract and notes.
 
 The document is what `papershelf export-md` writes and what the paper page
 renders, so both always say the same thing.
@@ -47,9 +47,21 @@ def body(paper: Paper) -> str:
     return "\n\n".join(latex.markdown(p) for p in paper.abstract.split("\n\n") if p) + "\n"
 
 
+def notes_markdown(paper: Paper) -> str:
+    """The paper's notes as a Markdown section, each under its curator and date."""
+    parts = []
+    for note in paper.notes:
+        heading = note.curator + (f", {note.date.isoformat()}" if note.date else "")
+        summary = f"*{note.summary}*\n\n" if note.summary else ""
+        parts.append(f"### {heading}\n\n{summary}{note.body.strip()}\n")
+    return "## Notes\n\n" + "\n".join(parts) if parts else ""
+
+
 def document(paper: Paper) -> str:
+    """Metadata header, abstract, then the curators' notes."""
     header = "".join(f"{key}: {value}\n" for key, value in metadata(paper).items())
-    return f"{header}\n{body(paper)}"
+    notes = notes_markdown(paper)
+    return f"{header}\n{body(paper)}" + (f"\n{notes}" if notes else "")
 
 
 def export(papers: list[Paper], folder: str | Path) -> list[Path]:

@@ -16,6 +16,8 @@ Papers are newest first. Each PAPER has exactly these keys:
     links          list of {"kind": "arxiv"|"pdf"|"hf-paper"|"code"|"project", "url"}
     url            the paper's page (absolute when SITEURL is set)
     sightings      list of {"listing", "date", "upvotes"}: every listing it was in
+    notes          list of {"curator", "date", "summary", "source"}: curators' notes,
+                   oldest first (date may be null; source is the note's file)
 """
 
 from __future__ import annotations
@@ -50,6 +52,15 @@ def paper_record(paper: Paper, siteurl: str = "") -> dict:
         "sightings": [
             {"listing": s.listing, "date": s.snapshot.isoformat(), "upvotes": s.upvotes}
             for s in paper.sightings
+        ],
+        "notes": [
+            {
+                "curator": note.curator,
+                "date": note.date.isoformat() if note.date else None,
+                "summary": note.summary,
+                "source": note.source,
+            }
+            for note in paper.notes
         ],
     }
 

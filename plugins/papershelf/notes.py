@@ -26,6 +26,10 @@ from .listing import decode
 from .model import Note, Paper, Problem
 
 KEYS = {"paper", "curator", "date", "tags", "summary"}
+# The placeholders of `note_template`: a note that still has one is unfinished.
+PLACEHOLDER_CURATOR = "Your name"
+PLACEHOLDER_SUMMARY = "One line that says what the paper is worth reading for."
+PLACEHOLDER_TEXT = "What does the paper show, and how convincingly?"
 REQUIRED = ("paper", "curator")
 _HEADER_RE = re.compile(r"(?P<key>[A-Za-z][\w-]*)\s*:(?P<value>.*)")
 
@@ -106,6 +110,22 @@ def parse_note(text: str, name: str, stem: str = "") -> tuple[Note | None, list[
     body = "\n".join(lines[header_end:]).strip("\n")
     if not body.strip():
         problems.append(Problem(name, header_end or 1, "the note has no text after its header"))
+    for key, placeholder in (("curator", PLACEHOLDER_CURATOR), ("summary", PLACEHOLDER_SUMMARY)):
+        if meta.get(key, (0, ""))[1] == placeholder:
+            problems.append(
+                Problem(
+                    name, meta[key][0], f"{key.capitalize()}: is still the template's placeholder"
+                )
+            )
+    if PLACEHOLDER_TEXT in body:
+        line = (
+            header_end
+            + 1
+            + next(i for i, t in enumerate(lines[header_end:]) if PLACEHOLDER_TEXT in t)
+        )
+        problems.append(
+            Problem(name, line, "the note still has the template's text: write your own")
+        )
     if problems:
         return None, problems
     tags = [t.strip() for t in meta.get("tags", (0, ""))[1].split(",")]
@@ -122,7 +142,9 @@ def parse_note(text: str, name: str, stem: str = "") -> tuple[Note | None, list[
     ), []
 
 
-def note_template(paper: Paper, curator: str = "Your name", date: dt.date | None = None) -> str:
+def note_template(
+    paper: Paper, curator: str = PLACEHOLDER_CURATOR, date: dt.date | None = None
+) -> str:
     """The skeleton of a new note about a paper (without a date, `Date:` is left
     for the curator to fill in)."""
     ref = paper.arxiv_id or paper.slug
@@ -132,10 +154,10 @@ def note_template(paper: Paper, curator: str = "Your name", date: dt.date | None
         f"Curator: {curator}\n"
         f"Date: {day}\n"
         "Tags: \n"
-        "Summary: One line that says what the paper is worth reading for.\n"
+        f"Summary: {PLACEHOLDER_SUMMARY}\n"
         "\n"
         f'<!-- A note about "{" ".join(latex.plain(paper.title).split())}". -->\n'
-        "What does the paper show, and how convincingly? What should a reader look at\n"
+        f"{PLACEHOLDER_TEXT} What should a reader look at\n"
         "first, and what does it change for related work? Markdown works: **bold**,\n"
         "[links](https://example.org), `code`, tables, footnotes and $math$.\n"
     )
