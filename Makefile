@@ -11,15 +11,16 @@ PUBLISHCONF := $(CURDIR)/publishconf.py
 PORT ?= 8000
 PELICANOPTS ?=
 
-.PHONY: help html clean regenerate serve devserver publish test lint check
+.PHONY: help install html clean regenerate serve devserver publish test lint check
 
 help:
+	@echo 'make install     create $(VENV) with papershelf and its test tools'
 	@echo 'make html        build the site into output/ (creates $(VENV) on first use)'
 	@echo 'make clean       remove output/ and the cache'
 	@echo 'make regenerate  rebuild whenever content changes'
 	@echo 'make serve       serve output/ at http://localhost:$(PORT)'
 	@echo 'make devserver   regenerate and serve'
-	@echo 'make publish     build with publishconf.py (absolute URLs from SITEURL)'
+	@echo 'make publish     build with publishconf.py: make publish SITEURL=https://you.github.io/archive'
 	@echo 'make check       validate the content without building'
 	@echo 'make test        run the test suite'
 	@echo 'make lint        ruff check and format check'
@@ -30,6 +31,8 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
+
+install: $(VENV)/.installed
 
 html: $(VENV)/.installed
 	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
@@ -47,7 +50,7 @@ devserver: $(VENV)/.installed
 	$(PELICAN) -lr $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -p $(PORT) $(PELICANOPTS)
 
 publish: $(VENV)/.installed
-	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF) $(PELICANOPTS)
+	SITEURL="$(SITEURL)" $(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF) $(PELICANOPTS)
 
 check: $(VENV)/.installed
 	$(BIN)/papershelf check $(INPUTDIR)

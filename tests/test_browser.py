@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import serve
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium here; GitHub's runners set PAPERSHELF_CHROMIUM to their Chrome.
+CHROMIUM = Path(os.environ.get("PAPERSHELF_CHROMIUM", "/usr/bin/chromium"))
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",

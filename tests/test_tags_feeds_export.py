@@ -147,6 +147,7 @@ def test_papers_json_lists_every_paper_once_in_a_stable_shape(seed_site):
         "links",
         "url",
         "sightings",
+        "notes",
     ]
     assert all(list(r) == keys for r in records)
     df40 = next(r for r in records if r["title"].startswith("DF40"))

@@ -1,0 +1,244 @@
+"""Curators' notes: reading, validation, attachment, rendering and pages."""
+
+import shutil
+import textwrap
+import urllib.parse
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import ROOT, SEED, build_site
+from papershelf import archive
+from papershelf.cli import main
+from papershelf.config import Config
+from papershelf.listing import read_listing
+from papershelf.notes import new_note_url, parse_note, source_url
+
+
+def note(text):
+    return parse_note(textwrap.dedent(text).lstrip(), "notes/n.md", "n")
+
+
+def messages(text):
+    return [str(p) for p in note(text)[1]]
+
+
+def seed_archive(*texts):
+    notes = [
+        parse_note(textwrap.dedent(t).lstrip(), f"notes/{i}.md", str(i))[0]
+        for i, t in enumerate(texts)
+    ]
+    return archive.build(read_listing(SEED)[0], Config(), notes=notes)
+
+
+def test_a_note_has_a_header_and_markdown():
+    parsed, problems = note("""
+        Paper: 2411.15124
+        Curator: Ada
+        Date: 2025-12-20
+        Tags: post-training, open models
+        Summary: Worth it.
+
+        The **text**.
+    """)
+    assert problems == []
+    assert (parsed.paper_ref, parsed.curator, parsed.date.isoformat()) == (
+        "2411.15124",
+        "Ada",
+        "2025-12-20",
+    )
+    assert parsed.tags == ("post-training", "open models")
+    assert (parsed.summary, parsed.body, parsed.line) == ("Worth it.", "The **text**.\n", 1)
+
+
+def test_every_problem_in_a_header_is_reported_at_its_line():
+    assert messages("""
+        Paper: DF40
+        Tgas: deepfakes
+        Date: 20/12/2025
+
+        Text.
+    """) == [
+        "notes/n.md:2: unknown metadata key 'Tgas' (did you mean Tags:?); known keys: "
+        "Curator, Date, Paper, Summary, Tags",
+        "notes/n.md:1: missing Curator: (required)",
+        "notes/n.md:3: malformed date '20/12/2025': write YYYY-MM-DD",
+    ]
+    assert messages("Curator: Ada\n\nText.\n") == ["notes/n.md:1: missing Paper: (required)"]
+    assert messages("Paper: x\nCurator: Ada\n") == [
+        "notes/n.md:3: the note has no text after its header"
+    ]
+
+
+def test_an_unfinished_template_is_reported():
+    assert messages("""
+        Paper: x
+        Curator: Your name
+        Summary: One line that says what the paper is worth reading for.
+
+        What does the paper show, and how convincingly? Then more.
+    """) == [
+        "notes/n.md:2: Curator: is still the template's placeholder",
+        "notes/n.md:3: Summary: is still the template's placeholder",
+        "notes/n.md:5: the note still has the template's text: write your own",
+    ]
+
+
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "self-training-a-survey",
+        "Self-Training: A Survey",
+        "self-training: a survey  ",
+    ],
+)
+def test_a_note_finds_its_paper_by_slug_or_title(ref):
+    result = seed_archive(f"Paper: {ref}\nCurator: Ada\n\nText.\n")
+    assert result.problems == []
+    assert [p.slug for p in result.curated] == ["self-training-a-survey"]
+
+
+def test_a_note_about_an_unknown_paper_names_the_closest_titles():
+    result = seed_archive("Paper: Self Training Survey\nCurator: Ada\n\nText.\n")
+    (problem,) = result.problems
+    assert str(problem).startswith(
+        "notes/0.md:1: no paper 'Self Training Survey' in the archive (give its arXiv id, "
+        "slug or exact title); closest titles: 'Self-Training: A Survey'; "
+    )
+    assert str(problem).count("'; '") == 2
+
+
+def test_notes_are_in_date_order_tag_their_paper_and_make_it_curated():
+    result = seed_archive(
+        "Paper: DF40: Toward Next-Generation Deepfake Detection\nCurator: Bo\nDate: 2025-12-21\nTags: forensics\n\nLater.\n",
+        "Paper: df40-toward-next-generation-deepfake-detection\nCurator: Ada\nDate: 2025-12-20\n\nEarlier.\n",
+        "Paper: MgNO: Efficient Parameterization of Linear Operators via Multigrid\nCurator: Ada\nDate: 2025-12-22\n\nNewest.\n",
+    )
+    df40 = result.by_slug["df40-toward-next-generation-deepfake-detection"]
+    assert [n.curator for n in df40.notes] == ["Ada", "Bo"]
+    assert "forensics" in [t.name for t in df40.tags]
+    assert [p.title[:5] for p in result.curated] == ["MgNO:", "DF40:"]
+    assert [(c.name, len(c.notes)) for c in result.curators] == [("Ada", 2), ("Bo", 1)]
+    assert result.summary().endswith("3 notes attached, 0 errors")
+
+
+def test_github_links_for_a_note_and_for_adding_one():
+    result = seed_archive("Paper: self-training-a-survey\nCurator: Ada\n\nText.\n")
+    config = Config(repo_url="https://github.com/me/archive")
+    paper = result.curated[0]
+    assert (
+        source_url(config, paper.notes[0])
+        == "https://github.com/me/archive/blob/main/content/notes/0.md"
+    )
+    url = urllib.parse.urlsplit(new_note_url(config, paper))
+    assert url.path == "/me/archive/new/main"
+    query = urllib.parse.parse_qs(url.query)
+    assert query["filename"] == ["content/notes/self-training-a-survey-2.md"]
+    assert query["value"][0].startswith(
+        "Paper: self-training-a-survey\nCurator: Your name\nDate: \n"
+    )
+    assert new_note_url(Config(), paper) == ""
+
+
+def test_check_reports_bad_notes_and_exits_1(tmp_path, capsys):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    (tmp_path / "content" / "notes" / "bad.md").write_text(
+        "Paper: Nothing like it\nCurator: Ada\nDate: soon\n\nText.\n"
+    )
+    assert main(["check", str(tmp_path / "content")]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "notes/bad.md:3: malformed date 'soon': write YYYY-MM-DD",
+        "papershelf: 1 listing read, 46 entries, 1 error: nothing written",
+    ]
+
+
+def test_new_note_writes_a_skeleton_and_lists_ambiguous_matches(tmp_path, capsys):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    content = str(tmp_path / "content")
+    assert main(["new-note", "self-training", "--content", content]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("papershelf: 5 papers match 'self-training'")
+    assert "  self-training-a-survey  Self-Training: A Survey" in err
+    assert main(["new-note", "Multigrid", "--curator", "Ada", "--content", content]) == 0
+    path = (
+        tmp_path
+        / "content"
+        / "notes"
+        / "mgno-efficient-parameterization-of-linear-operators-via-multigrid-2.md"
+    )
+    assert capsys.readouterr().out.strip() == str(path)
+    assert path.read_text().startswith(
+        "Paper: mgno-efficient-parameterization-of-linear-operators-via-multigrid\nCurator: Ada\nDate: 20"
+    )
+    assert main(["check", content]) == 1  # the skeleton is not a note yet
+
+
+HOSTILE_NOTE = """\
+Paper: self-training-a-survey
+Curator: <script>alert(1)</script>Eve
+Date: 2025-12-24
+Summary: <b>bold</b> summary
+
+Fenced code, a table, a footnote[^a] and $x^2$:
+
+```python
+print("hi")
+```
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+<script>alert(2)</script><img src=x onerror=alert(3)>
+<a href="javascript:alert(4)">js</a> <p onclick="alert(5)">para</p>
+[link](javascript:alert(6)) ![img](https://tracker.example/x.png)
+
+[^a]: The footnote.
+"""
+
+
+def test_a_note_renders_github_markdown_and_nothing_that_runs(tmp_path):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    (tmp_path / "content" / "notes" / "eve.md").write_text(HOSTILE_NOTE, encoding="utf-8")
+    site = build_site(
+        tmp_path / "content",
+        tmp_path / "output",
+        PAPERSHELF_REPO_URL="https://github.com/me/archive",
+    )
+    html = (site / "papers" / "self-training-a-survey" / "index.html").read_text()
+    page = BeautifulSoup(html, "html.parser")
+    eve = page.select(".note")[-1]
+    assert eve.select_one(".highlight") is not None
+    assert eve.find("table") is not None
+    assert eve.find("math").find("msup") is not None
+    assert eve.select_one(".footnote li")["id"] == "note-2-fn:a"
+    assert not page.find_all("script")
+    assert not page.find_all("img")
+    assert "javascript:" not in html
+    assert "onclick" not in html
+    assert "onerror" not in html
+    assert "<script>alert(1)</script>Eve" in eve.select_one(".note-meta").get_text()
+    assert eve.select_one(".note-summary").get_text() == "<b>bold</b> summary"
+    assert (
+        eve.select_one(".note-source")["href"]
+        == "https://github.com/me/archive/blob/main/content/notes/eve.md"
+    )
+    assert page.select_one(".add-note a")["href"].startswith(
+        "https://github.com/me/archive/new/main?filename="
+    )
+    curator = BeautifulSoup(
+        (site / "curators" / "script-alert-1-script-eve" / "index.html").read_text(), "html.parser"
+    )
+    assert curator.h1.get_text() == "Notes by <script>alert(1)</script>Eve"
+    curated = BeautifulSoup((site / "curated" / "index.html").read_text(), "html.parser")
+    assert curated.select_one(".paper-item-title").get_text() == "Self-Training: A Survey"
+    assert "curated" in BeautifulSoup((site / "index.html").read_text(), "html.parser").get_text()
+    assert (site / "theme" / "css" / "pygments.css").read_text().count(".highlight .k ") == 2
+
+
+def test_export_md_includes_the_notes(tmp_path):
+    assert main(["export-md", str(tmp_path), "--content", str(ROOT / "content")]) == 0
+    text = (
+        tmp_path / "mgno-efficient-parameterization-of-linear-operators-via-multigrid.md"
+    ).read_text()
+    assert "\n## Notes\n\n### papershelf team, 2025-12-18\n\n" in text
+    assert "$$\\mathcal{O}_i(u)" in text
