@@ -167,6 +167,14 @@ def test_papers_json_lists_every_paper_once_in_a_stable_shape(seed_site):
         "sightings": [
             {"listing": "listings/2025-12-15.txt", "date": "2025-12-15", "upvotes": None}
         ],
+        "notes": [
+            {
+                "curator": "papershelf team",
+                "date": "2025-12-17",
+                "summary": "Train on FF++, test on FF++-like data: DF40 shows why that protocol overstates detectors.",
+                "source": "notes/df40-toward-next-generation-deepfake-detection.md",
+            }
+        ],
     }
     for record in records:
         assert (seed_site / record["url"] / "index.html").is_file()
