@@ -71,7 +71,8 @@ def cmd_parse(args) -> int:
             upvotes = "" if e.upvotes is None else f" ▲{e.upvotes}"
             date = e.date.isoformat() if e.dated else f"({e.date.isoformat()}, undated)"
             print(f"{e.source}  {date}{upvotes}  {latex.plain(e.title)}")
-        print(f"{len(entries)} entries from {len(args.files)} files", file=sys.stderr)
+        files = "1 file" if len(args.files) == 1 else f"{len(args.files)} files"
+        print(f"{len(entries)} entries from {files}", file=sys.stderr)
     _report(problems)
     return 1 if problems else 0
 

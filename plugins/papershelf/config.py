@@ -56,6 +56,15 @@ class Config:
     tag_feed_save_as: str = "feeds/tags/{slug}.atom.xml"
     feed_size: int = 50  # papers per feed, newest first
     export_save_as: str = "papers.json"
+    search_url: str = "search/"
+    search_save_as: str = "search/index.html"
+    search_index_url: str = "search/index.json"
+    search_index_save_as: str = "search/index.json"
+    search_documents_url: str = "search/documents.json"
+    search_documents_save_as: str = "search/documents.json"
+    # Above this many gzipped bytes, the index keeps each abstract's most
+    # distinctive terms instead of the whole abstract.
+    search_budget: int = 1_500_000
     curated_url: str = "curated/"
     curated_save_as: str = "curated/index.html"
     curators_url: str = "curators/"

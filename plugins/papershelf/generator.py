@@ -23,6 +23,7 @@ from .markup import Renderer, math_html, pygments_css
 from .model import ContentError, Entry, Note, Problem
 from .notes import new_note_url, read_note, source_url
 from .pages import lay_out
+from .search import build_search_index
 
 logger = logging.getLogger(__name__)
 
@@ -66,14 +67,6 @@ def listing_plain(text: str) -> str:
     return latex.plain(text)
 
 
-def preview(text: str, limit: int = 280) -> str:
-    """The start of an abstract, cut at a word."""
-    text = " ".join(latex.plain(text).split())
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
-
-
 def long_date(date) -> str:
     return f"{date:%B} {date.day}, {date.year}"
 
@@ -111,7 +104,7 @@ class PapershelfGenerator(Generator):
         self.env.filters.update(
             listing_html=listing_html,
             listing_plain=listing_plain,
-            preview=preview,
+            preview=latex.preview,
             long_date=long_date,
         )
         self.env.globals.update(paper_links=paper_links, note_source_url=self._source_url)
@@ -181,6 +174,7 @@ class PapershelfGenerator(Generator):
         for curator in site.archive.curators:
             write(curator.save_as, "curator", curator.url, curator=curator)
         write(config.tags_save_as, "tags", config.tags_url)
+        write(config.search_save_as, "search", config.search_url)
         write(config.curated_save_as, "curated", config.curated_url)
         write(config.curators_save_as, "curators", config.curators_url)
         write(config.dates_save_as, "dates", site.dates_url)
@@ -195,12 +189,19 @@ class PapershelfGenerator(Generator):
         output = Path(self.output_path)
         siteurl = "" if relative else self.settings["SITEURL"]
         _write_text(output / config.export_save_as, papers_json(site.archive.papers, siteurl))
+        search = build_search_index(site.archive.papers, config.search_budget)
+        _write_text(output / config.search_index_save_as, search.index)
+        _write_text(output / config.search_documents_save_as, search.documents)
         css = pygments_css(config.pygments_style, config.pygments_dark_style)
         _write_text(output / self.settings["THEME_STATIC_DIR"] / "css" / "pygments.css", css)
 
         for warning in site.archive.warnings:
             logger.warning("papershelf: %s", warning)
         console.print(site.archive.summary())
+        console.print(
+            f"papershelf: search index of {search.mode}: {search.raw_bytes:,} bytes, "
+            f"{search.gzip_bytes:,} gzipped"
+        )
 
 
 def _write_text(path: Path, text: str) -> None:

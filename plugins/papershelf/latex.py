@@ -134,6 +134,14 @@ def plain(text: str) -> str:
     return "".join(span.text for span in spans(text))
 
 
+def preview(text: str, limit: int = 280) -> str:
+    """The start of the text as a reader sees it, cut at a word."""
+    text = " ".join(plain(text).split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
 def urls(text: str) -> list[str]:
     """The http(s) URLs in the text, in order, each once."""
     return list(dict.fromkeys(s.text for s in spans(text) if s.kind == "url"))

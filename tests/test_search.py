@@ -1,0 +1,111 @@
+"""The search index, built with lunr.py: normalisation, order, budget, queries."""
+
+import gzip
+import json
+
+import pytest
+from conftest import CORPUS_JSON, DATA, SEED
+from papershelf import archive, search
+from papershelf.listing import read_listing
+
+
+def papers(*paths):
+    entries = [e for path in paths for e in read_listing(path)[0]]
+    return archive.build(entries).papers
+
+
+@pytest.fixture(scope="module")
+def seed_and_hostile():
+    result = papers(SEED, DATA / "hostile" / "2026-05-08.txt")
+    return result, search.build_search_index(result, budget=1_500_000)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Café Échec: Résumé", ["cafe", "echec", "resume"]),
+        ("ﬁne-tuning ﬂow", ["fine", "tuning", "flow"]),
+        ("𝐁𝐨𝐥𝐝 𝑥 𝔉 ＡＢＣ", ["bold", "x", "f", "abc"]),
+        ("Zero\u200bwidth \u202ebidi\u202c in\ufeffvisible", ["zerowidth", "bidi", "invisible"]),
+        ("注意力 model", ["注", "意", "力", "model"]),
+        ("🚀 Rocket (LLM), 2411.15124v2!", ["rocket", "llm", "2411.15124v2"]),
+        ("tab\tand\u3000ideographic\u00a0spaces", ["tab", "and", "ideographic", "spaces"]),
+    ],
+)
+def test_text_is_normalised_into_plain_lower_case_words(text, expected):
+    assert search.words(text) == expected
+
+
+def test_index_terms_are_in_javascript_string_order(seed_and_hostile):
+    _, index = seed_and_hostile
+    terms = [term for term, _ in json.loads(index.index)["invertedIndex"]]
+    utf16 = [term.encode("utf-16-be") for term in terms]
+    assert utf16 == sorted(utf16)
+    assert len(set(terms)) == len(terms)
+
+
+def test_the_index_records_its_pipeline_and_fields(seed_and_hostile):
+    _, index = seed_and_hostile
+    data = json.loads(index.index)
+    assert data["version"] == "2.3.9"
+    assert data["pipeline"] == ["stemmer"]
+    assert data["fields"] == ["title", "tags", "arxiv", "authors", "abstract"]
+    assert index.mode == "full abstracts"
+    assert index.gzip_bytes == len(gzip.compress(index.index.encode()))
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("multigrid", "MgNO: Efficient Parameterization of Linear Operators via Multigrid"),
+        ("CSRBFs", "DGNO: A Novel Physics-aware"),  # only in an abstract
+        ("deepfake detection", "DF40: Toward Next-Generation Deepfake Detection"),
+        ("tulu", "TÜLU 3: Pushing Frontiers"),  # typed without the accent
+        ("cafe echec", "Café Échec: Résumé of Naïve Models"),
+        ("quokkaformer", "𝐁𝐨𝐥𝐝 𝐌𝐚𝐭𝐡 Letters for Reasoning"),
+        ("注意", "注意力机制的研究 Attention Study in Chinese"),
+        ("platypusnet", "Zero\u200bwidth and \u202ebidi\u202c control characters"),
+        ("fine tuning flow", "Ligature ﬁne-tuning and ﬂow matching"),
+        ("self-train", "Self-Training: A Survey"),  # the last word is a prefix
+    ],
+)
+def test_queries_find_papers_by_any_of_their_words(seed_and_hostile, query, title):
+    result, index = seed_and_hostile
+    found = [result[int(ref)].title for ref in search.search(index.lunr_index, query)]
+    assert any(t.startswith(title) for t in found), found
+
+
+def test_every_word_of_a_query_must_match(seed_and_hostile):
+    _result, index = seed_and_hostile
+    both = search.search(index.lunr_index, "deepfake multigrid")
+    assert both == []
+    assert search.search(index.lunr_index, "the of and ") == []
+
+
+def test_authors_tags_and_arxiv_ids_are_searchable():
+    result = papers(CORPUS_JSON / "2026-03-02.json")
+    index = search.build_search_index(result, budget=1_500_000)
+    first = [result[int(ref)].title for ref in search.search(index.lunr_index, "2602.22661")]
+    assert first == ["dLLM: Simple Diffusion Language Modeling"]
+    by_author = [result[int(r)].title for r in search.search(index.lunr_index, "Dawn Song")]
+    assert "dLLM: Simple Diffusion Language Modeling" in by_author
+
+
+def test_over_budget_the_abstracts_become_their_most_distinctive_terms():
+    result = papers(*sorted(CORPUS_JSON.iterdir()))
+    full = search.build_search_index(result, budget=10_000_000)
+    small = search.build_search_index(result, budget=full.gzip_bytes // 2)
+    assert full.mode == "full abstracts"
+    assert small.mode.startswith("distinctive terms (")
+    assert small.gzip_bytes <= full.gzip_bytes // 2
+    titles = [result[int(r)].title for r in search.search(small.lunr_index, "diffusion language")]
+    assert "dLLM: Simple Diffusion Language Modeling" in titles
+
+
+def test_documents_hold_what_results_show(seed_and_hostile):
+    result, index = seed_and_hostile
+    documents = json.loads(index.documents)
+    assert len(documents) == len(result)
+    url, title, date, _tags, snippet = documents[0]
+    assert (url, title, date) == (result[0].url, result[0].title, result[0].date.isoformat())
+    assert len(snippet) <= search.SNIPPET_CHARS + 1

@@ -1,0 +1,241 @@
+"""Search in a real browser: lunr.js 2.3.9 loads the index that lunr.py built,
+agrees with it, and the search page works as readers use it."""
+
+import json
+
+import lunr
+import pytest
+from conftest import CORPUS_JSON, DATA, ROOT, SEED, build_site, make_content, serve
+from papershelf import search
+
+PARITY_TEXTS = [
+    "Café Échec: Résumé",
+    "ﬁne-tuning ﬂow",
+    "𝐁𝐨𝐥𝐝 𝑥 𝔉 ＡＢＣ",
+    "Zero\u200bwidth \u202ebidi\u202c in\ufeffvisible",
+    "注意力 model",
+    "🚀 Rocket (LLM), 2411.15124v2!",
+    "tab\tand\u3000ideographic\u00a0spaces\u2028line\x85next",
+    "ǅemal İstanbul ΣΊΣΥΦΟΣ straße",
+    "<img src=x onerror=alert(1)>",
+]
+PARITY_QUERIES = [
+    "diffusion",
+    "diffusion language",
+    "agent",
+    "reinforcement learning",
+    "video gen",
+    "tulu",
+    "cafe",
+    "2602.22661",
+    "dawn song",
+    "self-train",
+    "注意",
+    "quokkaformer",
+    "benchmark ",
+    "model",
+    "retrieval augmented",
+    "3d",
+    "zzzz",
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """Seed, corpus (API JSON: authors and arXiv ids) and hostile titles, served
+    under /archive/."""
+    base = tmp_path_factory.mktemp("search")
+    content = make_content(
+        base / "content", SEED, *sorted(CORPUS_JSON.iterdir()), DATA / "hostile" / "2026-05-08.txt"
+    )
+    shutil_copy_notes(content)
+    output = build_site(content, base / "root" / "archive")
+    with serve(base / "root") as url:
+        yield url + "/archive/", output
+
+
+def shutil_copy_notes(content):
+    import shutil
+
+    shutil.copytree(ROOT / "content" / "notes", content / "notes")
+
+
+@pytest.fixture
+def page(browser, site):
+    page = browser.new_page()
+    page.errors = []
+    page.dialogs = []
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    yield page
+    assert page.errors == []
+    assert page.dialogs == []
+    page.close()
+
+
+def with_search_functions(page, site_url):
+    """The worker's functions as globals of a page of the site."""
+    page.goto(site_url + "search/")
+    page.add_script_tag(url=site_url + "theme/js/lunr.min.js")
+    page.add_script_tag(url=site_url + "theme/js/search-worker.js")
+
+
+def test_lunr_js_normalises_text_as_lunr_py_does(page, site):
+    url, _ = site
+    with_search_functions(page, url)
+    got = page.evaluate("texts => texts.map(words)", PARITY_TEXTS)
+    assert got == [search.words(text) for text in PARITY_TEXTS]
+
+
+def test_lunr_js_loads_the_index_and_finds_what_lunr_py_finds_in_the_same_order(page, site):
+    url, output = site
+    with_search_functions(page, url)
+    refs = page.evaluate(
+        """async queries => {
+            const data = await (await fetch("../search/index.json")).json();
+            const index = lunr.Index.load(data);
+            return queries.map(q => search(index, q).map(r => r.ref));
+        }""",
+        PARITY_QUERIES,
+    )
+    served = json.loads((output / "search" / "index.json").read_text())
+    # lunr.py's loader wants its own (code point) order back.
+    served["invertedIndex"].sort(key=lambda entry: entry[0])
+    index = lunr.index.Index.load(served)
+    expected = [search.search(index, q) for q in PARITY_QUERIES]
+    assert refs == expected
+    assert sum(map(len, refs)) > 100
+
+
+def results(page):
+    page.wait_for_function("document.querySelector('#search-status').textContent.length > 0")
+    return page.locator("#search-results .paper-item-title").all_inner_texts()
+
+
+def type_query(page, text):
+    page.fill("#search-input", "")
+    page.type("#search-input", text, delay=5)
+    page.wait_for_function(
+        "q => document.querySelector('#search-status').textContent.includes(q)"
+        " || document.querySelector('#search-status').textContent.startsWith('No paper')",
+        arg=text,
+    )
+    return page.locator("#search-results .paper-item-title").all_inner_texts()
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("multigrid", "MgNO: Efficient Parameterization of Linear Operators via Multigrid"),
+        ("CSRBFs", "DGNO: A Novel Physics-aware Neural Operator"),
+        ("neural operators", "MgNO: Efficient Parameterization of Linear Operators via Multigrid"),
+        ("Dawn Song", "dLLM: Simple Diffusion Language Modeling"),
+        ("2602.22661", "dLLM: Simple Diffusion Language Modeling"),
+        ("tulu", "TÜLU 3: Pushing Frontiers in Open Language Model Post-Training"),
+        ("cafe", "Café Échec: Résumé of Naïve Models"),
+    ],
+)
+def test_the_search_page_finds_papers_as_you_type(page, site, query, title):
+    url, _ = site
+    page.goto(url + "search/")
+    found = type_query(page, query)
+    assert any(t.startswith(title) for t in found), found
+    assert page.url.endswith("search/?q=" + query.replace(" ", "+"))
+    first = page.locator("#search-results a").first
+    assert first.get_attribute("href").startswith(url + "papers/")
+
+
+def test_matched_words_are_highlighted(page, site):
+    url, _ = site
+    page.goto(url + "search/?q=neural+operators")
+    results(page)
+    marks = page.locator("#search-results li").first.locator("mark").all_inner_texts()
+    assert {m.lower() for m in marks} >= {"neural", "operator"}
+
+
+def test_filters_by_tag_and_year_and_the_back_button(page, site):
+    url, _ = site
+    page.goto(url + "search/?q=diffusion")
+    everything = results(page)
+    assert len(everything) > 10
+    page.select_option("#search-tag", "video")
+    page.wait_for_function("location.search.includes('tag=video')")
+    page.wait_for_function(
+        "n => document.querySelectorAll('#search-results .paper-item').length < n",
+        arg=len(everything),
+    )
+    video = page.locator("#search-results .paper-item")
+    assert all("video" in item.locator(".tags").inner_text() for item in video.all())
+    page.select_option("#search-year", "2026")
+    page.wait_for_function("location.search.includes('year=2026')")
+    page.go_back()
+    page.wait_for_function("!location.search.includes('year=')")
+    assert page.locator("#search-year").input_value() == ""
+    assert page.locator("#search-tag").input_value() == "video"
+    page.locator("#search-results a").first.click()
+    page.wait_for_url("**/papers/**")
+    page.go_back()
+    page.wait_for_function("document.querySelector('#search-input').value === 'diffusion'")
+    assert page.locator("#search-tag").input_value() == "video"
+    assert len(results(page)) == video.count()
+
+
+def test_slash_focuses_search_and_enter_opens_the_search_page(page, site):
+    url, _ = site
+    page.goto(url + "papers/self-training-a-survey/")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "site-search-q"
+    page.keyboard.type("multigrid")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=multigrid")
+    assert "MgNO: Efficient Parameterization of Linear Operators via Multigrid" in results(page)
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "search-input"
+
+
+def test_a_hostile_title_is_shown_as_text_and_runs_nothing(page, site):
+    url, _ = site
+    page.goto(url + "search/?q=sinks+onerror")
+    titles = results(page)
+    assert titles == [
+        "<img src=x onerror=alert(1)> Attention Sinks in <script>alert(2)</script> Transformers"
+    ]
+    assert page.locator("#search-results img, #search-results script").count() == 0
+
+
+def test_nothing_found_says_so_and_points_to_tags_and_dates(page, site):
+    url, _ = site
+    page.goto(url + "search/?q=zzzzqqq")
+    results(page)
+    status = page.locator("#search-status")
+    assert status.inner_text().startswith("No paper matches “zzzzqqq”.")
+    assert status.locator("a").evaluate_all("links => links.map(a => a.href)") == [
+        url + "tags/",
+        url + "dates/",
+    ]
+
+
+def test_the_index_is_fetched_on_first_use_only(page, site):
+    url, _ = site
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url))
+    page.goto(url + "search/")
+    page.wait_for_timeout(300)
+    assert not any(u.endswith("search/index.json") for u in fetched)
+    page.focus("#search-input")
+    page.wait_for_function("document.querySelector('#search-status').textContent.length > 0")
+    page.wait_for_timeout(300)
+    assert any(u.endswith("search/index.json") for u in fetched)
+    assert all(u.startswith(url) for u in fetched)
+
+
+def test_without_javascript_the_page_points_to_tags_and_dates(browser, site):
+    url, _ = site
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(url + "search/?q=anything")
+    text = page.locator("noscript").inner_text()
+    assert "needs JavaScript" in text
+    context.close()
