@@ -64,3 +64,16 @@ def test_dark_mode_changes_the_colours(browser, site_url):
         colours.append(page.evaluate("getComputedStyle(document.body).backgroundColor"))
         page.close()
     assert colours[0] != colours[1]
+
+
+def test_the_tags_page_sorts_by_count_or_by_name(browser, site_url):
+    page = browser.new_page()
+    page.goto(site_url + "tags/")
+    assert page.locator("#by-count").is_visible()
+    assert not page.locator("#by-name").is_visible()
+    page.click("text=sort by name")
+    assert page.locator("#by-name").is_visible()
+    assert not page.locator("#by-count").is_visible()
+    names = page.locator("#by-name li a").all_inner_texts()
+    assert names == sorted(names, key=str.casefold)
+    page.close()
