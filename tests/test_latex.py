@@ -83,3 +83,15 @@ def test_markdown_and_html_show_emphasis_math_and_links():
     assert latex.html("<b>{\\bf x}</b> https://a.org", links=True) == (
         '&lt;b&gt;<strong>x</strong>&lt;/b&gt; <a href="https://a.org">https://a.org</a>'
     )
+
+
+def test_abstracts_render_the_same_with_the_light_renderer():
+    from conftest import CORPUS_JSON, SEED
+    from papershelf.listing import read_listing
+
+    full, light = Renderer(), Renderer(extensions=())
+    entries = [e for p in [SEED, *sorted(CORPUS_JSON.iterdir())[:10]] for e in read_listing(p)[0]]
+    texts = [e.abstract for e in entries] + ["{\\em a} $x_i$ https://x.org/a_b. *b* <i>c</i> | d"]
+    for text in texts:
+        source = "\n\n".join(latex.markdown(p) for p in text.split("\n\n"))
+        assert light(source) == full(source)

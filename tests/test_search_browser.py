@@ -1,12 +1,10 @@
 """Search in a real browser: lunr.js 2.3.9 loads the index that lunr.py built,
 agrees with it, and the search page works as readers use it."""
 
-import json
-
-import lunr
 import pytest
 from conftest import CORPUS_JSON, DATA, ROOT, SEED, build_site, make_content, serve
 from papershelf import search
+from papershelf.listing import read_listing
 
 PARITY_TEXTS = [
     "Café Échec: Résumé",
@@ -99,13 +97,26 @@ def test_lunr_js_loads_the_index_and_finds_what_lunr_py_finds_in_the_same_order(
         }""",
         PARITY_QUERIES,
     )
-    served = json.loads((output / "search" / "index.json").read_text())
-    # lunr.py's loader wants its own (code point) order back.
-    served["invertedIndex"].sort(key=lambda entry: entry[0])
-    index = lunr.index.Index.load(served)
+    index = search.load((output / "search" / "index.json").read_text())
     expected = [search.search(index, q) for q in PARITY_QUERIES]
     assert refs == expected
     assert sum(map(len, refs)) > 100
+
+
+def test_lunr_js_stems_every_word_of_the_archive_as_the_index_does(page, site):
+    url, _ = site
+    with_search_functions(page, url)
+    vocabulary = sorted(
+        {
+            w
+            for path in [SEED, *sorted(CORPUS_JSON.iterdir())]
+            for entry in read_listing(path)[0]
+            for w in search.words(entry.title + " " + entry.abstract)
+        }
+    )
+    assert len(vocabulary) > 8_000
+    stems = page.evaluate("words => words.map(stem)", vocabulary)
+    assert [(w, s) for w, s in zip(vocabulary, stems, strict=True) if s != search.stem(w)] == []
 
 
 def results(page):

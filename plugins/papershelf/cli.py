@@ -142,6 +142,17 @@ def cmd_new_note(args) -> int:
     return 0
 
 
+def cmd_synth(args) -> int:
+    from .synth import synthesise
+
+    counts = synthesise(args.papers, args.out, args.seed)
+    print(
+        f"{args.out}: {counts['papers']} papers in {counts['listings']} listings "
+        f"({counts['entries']} entries), {counts['notes']} notes"
+    )
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="papershelf", description=__doc__)
     commands = main.add_subparsers(dest="command", required=True)
@@ -172,6 +183,11 @@ def parser() -> argparse.ArgumentParser:
     new_note.add_argument("--content", help=content_help)
     new_note.add_argument("-s", "--settings", help=settings_help)
     new_note.set_defaults(run=cmd_new_note)
+    synth = commands.add_parser("synth", help="write a synthetic archive for benchmarks")
+    synth.add_argument("--papers", type=int, required=True, metavar="N")
+    synth.add_argument("--out", required=True, metavar="DIR", help="a content folder to write")
+    synth.add_argument("--seed", type=int, default=1, help="the same seed, the same archive")
+    synth.set_defaults(run=cmd_synth)
     return main
 
 

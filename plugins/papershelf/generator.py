@@ -140,12 +140,12 @@ class PapershelfGenerator(Generator):
                 **values,
             )
 
-        render = Renderer()
+        render, render_abstract = Renderer(), Renderer(extensions=())
         abstracts: dict[str, Markup] = {}
 
         def abstract_html(paper) -> Markup:
             if paper.key not in abstracts:
-                abstracts[paper.key] = Markup(render(body(paper)))
+                abstracts[paper.key] = Markup(render_abstract(body(paper)))
             return abstracts[paper.key]
 
         for paper in site.archive.papers:

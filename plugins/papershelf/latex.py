@@ -97,6 +97,8 @@ def _trim_url(url: str) -> str:
 
 def spans(text: str) -> list[Span]:
     """Split listing text into spans of plain text, emphasis, math and URLs."""
+    if "\\" not in text and "$" not in text and "://" not in text:
+        return [Span("text", text)] if text else []  # most text: nothing to read
     text = _ACCENT_RE.sub(_accent, text)
     text = _ESCAPED_RE.sub(lambda m: _ESCAPED[m[1]], text)
     out: list[Span] = []

@@ -135,13 +135,17 @@ def sanitise(fragment: str) -> str:
 
 
 class Renderer:
-    """Markdown to sanitised HTML with one reusable Python-Markdown instance."""
+    """Markdown to sanitised HTML with one reusable Python-Markdown instance.
 
-    def __init__(self) -> None:
+    `extensions=()` makes a lighter renderer for abstracts, whose Markdown
+    (`latex.markdown`) only has paragraphs, emphasis, links and math.
+    """
+
+    def __init__(self, extensions=EXTENSIONS) -> None:
         self._math = MathExtension()
         self._md = markdown.Markdown(
-            extensions=[*EXTENSIONS, self._math],
-            extension_configs=EXTENSION_CONFIGS,
+            extensions=[*extensions, self._math],
+            extension_configs={k: v for k, v in EXTENSION_CONFIGS.items() if k in extensions},
             output_format="html",
         )
 

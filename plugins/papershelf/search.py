@@ -22,15 +22,15 @@ from dataclasses import dataclass
 import lunr
 from lunr.pipeline import Pipeline
 from lunr.query import Query
-from lunr.stemmer import stemmer
-from lunr.stop_word_filter import stop_word_filter
-from lunr.token import Token
+from lunr.stop_word_filter import WORDS as STOP_WORDS
 
 from . import latex
 from .model import Paper
+from .stemmer import stem
 
 TRIMMER_LABEL = "papershelfTrimmer"
 FIELDS = {"title": 10, "tags": 4, "arxiv": 4, "authors": 2, "abstract": 1}
+K1, B = 1.2, 0.75  # lunr's BM25 parameters
 SNIPPET_CHARS = 180
 _SPACES = re.compile(
     "[\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+"
@@ -42,6 +42,8 @@ _SEPARATORS = re.compile(r"[ \-]+")
 
 def normalise(text: str) -> str:
     """Searchable text: the same function as `normalise` in search-worker.js."""
+    if text.isascii():  # nothing to decompose, no marks, no CJK
+        return _SPACES.sub(" ", text).lower()
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if unicodedata.category(c) not in ("Mn", "Me", "Cf"))
     text = _CJK.sub(r" \1 ", _SPACES.sub(" ", text))
@@ -53,20 +55,32 @@ def trim(word: str) -> str:
     return _EDGES.sub("", word)
 
 
-def trimmer(token, i=None, tokens=None):
-    return token.update(lambda s, metadata=None: trim(s))
-
-
-Pipeline.register_function(trimmer, TRIMMER_LABEL)
-
-
 def words(text: str) -> list[str]:
     """Normalised, trimmed words, as lunr's tokenizer and our trimmer make them."""
     return [w for w in (trim(w) for w in _SEPARATORS.split(normalise(text))) if w]
 
 
-def stem(word: str) -> str:
-    return str(stemmer(Token(word)))
+def terms(normalised: str) -> list[str]:
+    """The index terms of a normalised field: words less stop words, stemmed."""
+    found = []
+    for word in _SEPARATORS.split(normalised):
+        word = word if word.isalnum() else trim(word)  # most words need no trimming
+        if word and word not in STOP_WORDS:
+            found.append(stem(word))
+    return found
+
+
+# lunr.py pipeline functions, so that lunr.py can build the same index (tests).
+def trimmer(token, i=None, tokens=None):
+    return token.update(lambda s, metadata=None: trim(s)) if trim(str(token)) else None
+
+
+def js_stemmer(token, i=None, tokens=None):
+    return token.update(lambda s, metadata=None: stem(s))
+
+
+Pipeline.register_function(trimmer, TRIMMER_LABEL)
+Pipeline.register_function(js_stemmer, "papershelfStemmer")
 
 
 @dataclass(frozen=True)
@@ -76,36 +90,72 @@ class SearchIndex:
     mode: str  # "full abstracts" or "distinctive terms (k per paper)"
     raw_bytes: int
     gzip_bytes: int
-    lunr_index: lunr.index.Index  # for queries at build time and in tests
 
 
 def _document(paper: Paper) -> dict:
     return {
         "title": normalise(latex.plain(paper.title)),
-        "authors": normalise(", ".join(paper.authors)),
         "tags": normalise(", ".join(t.name for t in paper.tags)),
         "arxiv": paper.arxiv_id or "",
+        "authors": normalise(", ".join(paper.authors)),
         "abstract": normalise(latex.plain(paper.abstract)),
     }
 
 
-def _build(documents: list[dict]) -> lunr.index.Index:
-    builder = lunr.builder.Builder()
-    builder.pipeline.add(trimmer, lunr.stop_word_filter.stop_word_filter, stemmer)
-    builder.search_pipeline.add(stemmer)
-    builder.ref("id")
-    for field, boost in FIELDS.items():
-        builder.field(field, boost)
+def serialize(documents: list[dict[str, str]], fields: dict[str, int] = FIELDS) -> str:
+    """A lunr 2.3.9 index of the documents (refs are their positions), as JSON.
+
+    The same index lunr.py's Builder makes with our pipeline (a test builds
+    both), computed directly: lunr.py takes minutes for 10,000 papers.
+    """
+    postings: dict[str, dict] = {}
+    frequencies: list[tuple[str, str, Counter, int]] = []
+    totals = dict.fromkeys(fields, 0)
     for number, document in enumerate(documents):
-        builder.add({"id": str(number), **document})
-    return builder.build()
-
-
-def _serialize(index: lunr.index.Index) -> str:
-    data = index.serialize()
+        ref = str(number)
+        for field in fields:
+            field_terms = terms(document[field])
+            counts = Counter(field_terms)
+            totals[field] += len(field_terms)
+            frequencies.append((field, ref, counts, len(field_terms)))
+            for term in counts:
+                posting = postings.get(term)
+                if posting is None:
+                    posting = postings[term] = {f: {} for f in fields}
+                    posting["_index"] = len(postings) - 1
+                posting[field][ref] = {}
+    count = len(documents)
+    average = {field: totals[field] / count if count else 0 for field in fields}
+    idf = {
+        term: math.log(1 + abs((count - n + 0.5) / (n + 0.5)))
+        for term, posting in postings.items()
+        for n in [sum(len(posting[f]) for f in fields)]
+    }
+    vectors = []
+    for field, ref, counts, length in frequencies:
+        boost, norm = fields[field], 1 - B + B * (length / average[field]) if length else 0
+        elements = []
+        for term, tf in sorted(counts.items(), key=lambda item: postings[item[0]]["_index"]):
+            score = idf[term] * ((K1 + 1) * tf) / (K1 * norm + tf) * boost
+            elements += [postings[term]["_index"], round(score, 3)]
+        vectors.append([f"{field}/{ref}", elements])
     # lunr.js inserts terms into its token set in order and compares with `<`.
-    data["invertedIndex"].sort(key=lambda entry: entry[0].encode("utf-16-be"))
+    ordered = sorted(postings.items(), key=lambda item: item[0].encode("utf-16-be"))
+    data = {
+        "version": "2.3.9",
+        "fields": list(fields),
+        "fieldVectors": vectors,
+        "invertedIndex": [[term, posting] for term, posting in ordered],
+        "pipeline": ["stemmer"],
+    }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def load(serialized: str) -> lunr.index.Index:
+    """The index in lunr.py, to query it at build time and in tests."""
+    data = json.loads(serialized)
+    data["invertedIndex"].sort(key=lambda entry: entry[0])  # lunr.py's own order
+    return lunr.index.Index.load(data)
 
 
 def distinctive_terms(abstracts: list[str], k: int) -> list[str]:
@@ -115,7 +165,7 @@ def distinctive_terms(abstracts: list[str], k: int) -> list[str]:
         first_word: dict[str, str] = {}
         counts: Counter[str] = Counter()
         for word in words(abstract):
-            if stop_word_filter(Token(word)) is None:
+            if word in STOP_WORDS:
                 continue
             key = stem(word)
             counts[key] += 1
@@ -156,37 +206,46 @@ def build_search_index(papers: list[Paper], budget: int) -> SearchIndex:
     """The index with full abstracts, or with each abstract's most distinctive
     terms when full abstracts would exceed `budget` gzipped bytes."""
     documents = [_document(paper) for paper in papers]
-    index = _build(documents)
-    serialized = _serialize(index)
-    size = len(gzip.compress(serialized.encode("utf-8")))
+    serialized = serialize(documents)
+    size = _gzip_size(serialized)
     mode = "full abstracts"
     if size > budget and documents:
+        # The index grows about linearly with the terms kept per abstract:
+        # measure it without abstracts, then size k to the room left.
+        base = _gzip_size(serialize([{**d, "abstract": ""} for d in documents]))
+        kept = sum(len(set(d["abstract"].split())) for d in documents)
+        per_term = max(1.0, (size - base) / max(1, kept))
+        k = max(0, int((budget - base) / per_term / len(documents)))
         abstracts = [d["abstract"] for d in documents]
-        k = 32
         while True:
-            terms = distinctive_terms(abstracts, k)
-            index = _build([{**d, "abstract": t} for d, t in zip(documents, terms, strict=True)])
-            serialized = _serialize(index)
-            size = len(gzip.compress(serialized.encode("utf-8")))
-            if size <= budget or k <= 2:
+            chosen = distinctive_terms(abstracts, k) if k else [""] * len(documents)
+            shorter = [{**d, "abstract": t} for d, t in zip(documents, chosen, strict=True)]
+            serialized = serialize(shorter)
+            size = _gzip_size(serialized)
+            if size <= budget or k == 0:
                 break
-            k = max(2, int(k * budget / size * 0.95))
-        mode = f"distinctive terms ({k} per paper)"
+            k = int(k * 0.8)
+        mode = f"distinctive terms ({k} per paper)" if k else "no abstracts"
+        if size > budget:
+            mode += f", still over the budget of {budget:,} bytes"
     return SearchIndex(
         index=serialized,
         documents=documents_json(papers),
         mode=mode,
         raw_bytes=len(serialized.encode("utf-8")),
         gzip_bytes=size,
-        lunr_index=index,
     )
+
+
+def _gzip_size(text: str) -> int:
+    return len(gzip.compress(text.encode("utf-8"), compresslevel=6))
 
 
 def query_terms(text: str) -> tuple[list[str], bool]:
     """The words of a query that can match, and whether the last one is still
     being typed (it is then matched as a prefix)."""
-    terms = [w for w in words(text) if stop_word_filter(Token(w)) is not None]
-    return terms, bool(text) and not text[-1].isspace()
+    query = [w for w in words(text) if w not in STOP_WORDS]
+    return query, bool(text) and not text[-1].isspace()
 
 
 def search(index: lunr.index.Index, text: str) -> list[str]:

@@ -20,36 +20,111 @@ from . import latex
 
 def fold(text: str) -> str:
     """Case-folded text without accents, for matching."""
-    decomposed = unicodedata.normalize("NFKD", latex.plain(text))
+    text = latex.plain(text)
+    if text.isascii():
+        return text.casefold()
+    decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def _pattern_regex(pattern: str) -> str:
-    prefix = pattern.endswith("*")
-    words = [re.escape(w) for w in re.split(r"[\s\-]+", fold(pattern.rstrip("*")).strip()) if w]
-    if not words:
-        raise ValueError(f"empty pattern {pattern!r}")
-    body = r"[\s\-]+".join(words)
-    return rf"(?<!\w){body}\w*" if prefix else rf"(?<!\w){body}(?:e?s)?(?!\w)"
+_WORD = re.compile(r"[^\W_]+")
+_START = 3  # a prefix pattern is found by this many first letters
+_GAP = re.compile(r"[\s\-]+")
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    words: tuple[str, ...]
+    prefix: bool  # the last word matches any word it begins
+    rule: int
+
+    def matches(self, tokens: list[re.Match], start: int) -> bool:
+        if start + len(self.words) > len(tokens):
+            return False
+        last = len(self.words) - 1
+        for offset, word in enumerate(self.words):
+            token = tokens[start + offset]
+            text = token[0]
+            if offset and not _GAP.fullmatch(
+                token.string, tokens[start + offset - 1].end(), token.start()
+            ):
+                return False
+            if offset < last and text != word:
+                return False
+            if offset == last and not (
+                text.startswith(word) if self.prefix else text in (word, word + "s", word + "es")
+            ):
+                return False
+        return True
 
 
 @dataclass(frozen=True)
 class Rule:
     tag: str
-    regex: re.Pattern
     min_mentions: int | None = None  # None: the setting's default
 
-    def mentions(self, text: str) -> int:
-        return sum(1 for _ in self.regex.finditer(text))
+
+class Rules:
+    """Compiled topic rules: one pass over a text counts every topic's mentions."""
+
+    def __init__(self, rules: list[Rule], patterns: list[_Pattern]):
+        self.rules = rules
+        self._by_word: dict[str, list[_Pattern]] = {}
+        # Single-word prefix patterns, by their first letters (most words have none).
+        self._by_start: dict[str, list[_Pattern]] = {}
+        for pattern in patterns:
+            first = pattern.words[0]
+            if len(pattern.words) == 1 and pattern.prefix:
+                self._by_start.setdefault(first[:_START], []).append(pattern)
+            elif len(pattern.words) == 1:
+                for form in (first, first + "s", first + "es"):
+                    self._by_word.setdefault(form, []).append(pattern)
+            else:
+                self._by_word.setdefault(first, []).append(pattern)
+        # Tuples, so that two lookups concatenate without copying lists of lists.
+        self._by_word = {k: tuple(v) for k, v in self._by_word.items()}
+        self._by_start = {k: tuple(v) for k, v in self._by_start.items()}
+
+    def __iter__(self):
+        return iter(self.rules)
+
+    def __len__(self):
+        return len(self.rules)
+
+    def mentions(self, folded: str) -> list[int]:
+        """For each rule, how many places of the (folded) text mention it."""
+        counts = [0] * len(self.rules)
+        tokens = list(_WORD.finditer(folded))
+        by_word, by_start = self._by_word, self._by_start
+        for position, token in enumerate(tokens):
+            word = token[0]
+            candidates = by_word.get(word, ()) + by_start.get(word[:_START], ())
+            if not candidates:
+                continue
+            matched = {p.rule for p in candidates if p.matches(tokens, position)}
+            for rule in matched:
+                counts[rule] += 1
+        return counts
 
 
-def compile_rules(topics: Mapping) -> list[Rule]:
+def _pattern_words(pattern: str) -> tuple[tuple[str, ...], bool]:
+    prefix = pattern.endswith("*")
+    text = fold(pattern.rstrip("*")).strip()
+    words = tuple(w for w in _GAP.split(text) if w)
+    if not words or not all(_WORD.fullmatch(w) for w in words):
+        raise ValueError(f"pattern {pattern!r}: use words of letters and digits")
+    if prefix and len(words) == 1 and len(words[0]) < _START:
+        raise ValueError(f"pattern {pattern!r}: a prefix needs at least {_START} letters")
+    return words, prefix
+
+
+def compile_rules(topics: Mapping) -> Rules:
     """Rules from the PAPERSHELF_TOPICS setting; ValueError names a bad one.
 
     A topic maps to a list of patterns, or to a dict with `patterns` and
     `min_mentions` for a topic that needs more than the default to be sure.
     """
-    rules = []
+    rules, patterns = [], []
     for tag, value in topics.items():
         min_mentions = None
         if isinstance(value, Mapping):
@@ -58,20 +133,22 @@ def compile_rules(topics: Mapping) -> list[Rule]:
                 raise ValueError(f"topic {tag!r}: unknown keys {sorted(unknown)}")
             min_mentions = value.get("min_mentions")
             value = value.get("patterns", [])
-        patterns = [value] if isinstance(value, str) else list(value)
-        if not patterns:
+        texts = [value] if isinstance(value, str) else list(value)
+        if not texts:
             raise ValueError(f"topic {tag!r} has no patterns")
-        regex = "|".join(_pattern_regex(p) for p in patterns)
-        rules.append(Rule(tag, re.compile(regex), min_mentions))
-    return rules
+        for text in texts:
+            words, prefix = _pattern_words(text)
+            patterns.append(_Pattern(words, prefix, len(rules)))
+        rules.append(Rule(tag, min_mentions))
+    return Rules(rules, patterns)
 
 
-def topics_of(title: str, abstract: str, rules: list[Rule], min_mentions: int = 2) -> list[str]:
+def topics_of(title: str, abstract: str, rules: Rules, min_mentions: int = 2) -> list[str]:
     """The tags whose rules match a paper, in the order the rules are given."""
-    title, abstract = fold(title), fold(abstract)
+    in_title = rules.mentions(fold(title))
+    in_abstract = rules.mentions(fold(abstract))
     return [
         rule.tag
-        for rule in rules
-        if rule.regex.search(title)
-        or rule.mentions(abstract) >= (rule.min_mentions or min_mentions)
+        for rule, title_count, count in zip(rules, in_title, in_abstract, strict=True)
+        if title_count or count >= (rule.min_mentions or min_mentions)
     ]

@@ -44,15 +44,12 @@ function search(index, text) {
   if (!parsed.terms.length) return [];
   return index.query(function (query) {
     parsed.terms.forEach(function (term, position) {
-      if (parsed.typing && position === parsed.terms.length - 1) {
-        query.term(stem(term), {
-          usePipeline: false,
-          wildcard: lunr.Query.wildcard.TRAILING,
-          presence: lunr.Query.presence.REQUIRED
-        });
-      } else {
-        query.term(term, { presence: lunr.Query.presence.REQUIRED });
-      }
+      var prefix = parsed.typing && position === parsed.terms.length - 1;
+      query.term(stem(term), {
+        usePipeline: false,
+        presence: lunr.Query.presence.REQUIRED,
+        wildcard: prefix ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE
+      });
     });
   });
 }
