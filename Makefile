@@ -11,7 +11,7 @@ PUBLISHCONF := $(CURDIR)/publishconf.py
 PORT ?= 8000
 PELICANOPTS ?=
 
-.PHONY: help install html clean regenerate serve devserver publish test lint check
+.PHONY: help install html clean regenerate serve devserver publish test lint check update
 
 help:
 	@echo 'make install     create $(VENV) with papershelf and its test tools'
@@ -22,6 +22,7 @@ help:
 	@echo 'make devserver   regenerate and serve'
 	@echo 'make publish     build with publishconf.py: make publish SITEURL=https://you.github.io/archive'
 	@echo 'make check       validate the content without building'
+	@echo 'make update      fetch the daily_papers listings missing since the newest one'
 	@echo 'make test        run the test suite'
 	@echo 'make lint        ruff check and format check'
 
@@ -54,6 +55,9 @@ publish: $(VENV)/.installed
 
 check: $(VENV)/.installed
 	$(BIN)/papershelf check $(INPUTDIR)
+
+update: $(VENV)/.installed
+	$(BIN)/papershelf fetch --content $(INPUTDIR)
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest $(PYTESTOPTS)

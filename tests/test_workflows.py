@@ -30,7 +30,7 @@ def papershelf_commands():
 
 
 def test_there_is_a_check_and_a_deploy_workflow():
-    assert [w.name for w in WORKFLOWS] == ["check.yml", "deploy.yml"]
+    assert [w.name for w in WORKFLOWS] == ["check.yml", "deploy.yml", "update.yml"]
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
@@ -76,3 +76,14 @@ def test_pushes_to_main_deploy_with_the_pages_actions_one_at_a_time():
     ]
     build = next(s for s in steps(workflow) if s.get("name") == "Build")
     assert build["run"] == 'make publish SITEURL="${{ steps.pages.outputs.base_url }}"'
+
+
+def test_a_daily_update_fetches_missing_days_into_one_pull_request():
+    workflow = load("update.yml")
+    assert set(workflow[True]) == {"schedule", "workflow_dispatch"}
+    assert workflow["permissions"] == {"contents": "write", "pull-requests": "write"}
+    runs = [step.get("run") for step in steps(workflow)]
+    assert "make update" in runs
+    pull_request = next(s for s in steps(workflow) if "create-pull-request" in s.get("uses", ""))
+    assert pull_request["with"]["branch"] == "update-listings"
+    assert pull_request["with"]["add-paths"] == "content/listings/"

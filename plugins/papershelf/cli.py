@@ -153,6 +153,65 @@ def cmd_synth(args) -> int:
     return 0
 
 
+def _listings_folder(args) -> Path:
+    settings = _settings(args.settings)
+    content = Path(args.content or settings.get("PATH") or "content")
+    if not content.is_dir():
+        raise SettingsError(f"{content}: no such content folder")
+    return content / Config.from_settings(settings).listings_path
+
+
+def _print_reports(reports) -> int:
+    for report in reports:
+        print("\n".join(report.lines()))
+        _report(report.problems)
+    return 1 if any(report.problems for report in reports) else 0
+
+
+def cmd_import(args) -> int:
+    from .feeding import FeedError, Known, import_listing
+
+    listings = _listings_folder(args)
+    known = Known(listings)
+    reports = []
+    try:
+        for path in args.files:
+            reports.append(import_listing(Path(path), listings, known, args.date, args.force))
+    except FeedError as error:
+        _print_reports(reports)
+        print(f"papershelf: {error}", file=sys.stderr)
+        return 1
+    return _print_reports(reports)
+
+
+def cmd_fetch(args) -> int:
+    from .feeding import FeedError, Known, fetch, missing_days
+
+    settings = _settings(args.settings)
+    listings = _listings_folder(args)
+    today = dt.datetime.now(dt.timezone.utc).date()
+    days = [args.date] if args.date else missing_days(listings, today, args.since)
+    if not days:
+        print("papershelf: no missing days")
+        return 0
+    api_url = Config.from_settings(settings).api_url
+    try:
+        reports = fetch(
+            days,
+            listings,
+            Known(listings),
+            api_url,
+            args.force,
+            timeout=args.timeout,
+            retries=args.retries,
+            backoff=args.backoff,
+        )
+    except FeedError as error:
+        print(f"papershelf: {error}", file=sys.stderr)
+        return 1
+    return _print_reports(reports)
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="papershelf", description=__doc__)
     commands = main.add_subparsers(dest="command", required=True)
@@ -183,6 +242,38 @@ def parser() -> argparse.ArgumentParser:
     new_note.add_argument("--content", help=content_help)
     new_note.add_argument("-s", "--settings", help=settings_help)
     new_note.set_defaults(run=cmd_new_note)
+    imports = commands.add_parser(
+        "import", help="validate copied daily-papers pages and add them to the listings"
+    )
+    imports.add_argument("files", nargs="+", metavar="FILE")
+    imports.add_argument("--date", type=_date, help="the snapshot date (else from name or page)")
+    imports.add_argument("--force", action="store_true", help="replace an existing listing")
+    imports.add_argument("--content", help=content_help)
+    imports.add_argument("-s", "--settings", help=settings_help)
+    imports.set_defaults(run=cmd_import)
+
+    fetches = commands.add_parser("fetch", help="download daily_papers API listings")
+    when = fetches.add_mutually_exclusive_group()
+    when.add_argument("--date", type=_date, help="one day")
+    when.add_argument(
+        "--since",
+        type=_date,
+        help="every missing day from this one to today (default: from the day "
+        "after the newest listing)",
+    )
+    fetches.add_argument("--force", action="store_true", help="replace existing listings")
+    fetches.add_argument("--timeout", type=float, default=20.0, help="seconds per request")
+    fetches.add_argument("--retries", type=int, default=4, help="retries on 429 and 5xx")
+    fetches.add_argument(
+        "--backoff",
+        type=float,
+        default=2.0,
+        help="seconds before the first retry, doubled each time",
+    )
+    fetches.add_argument("--content", help=content_help)
+    fetches.add_argument("-s", "--settings", help=settings_help)
+    fetches.set_defaults(run=cmd_fetch)
+
     synth = commands.add_parser("synth", help="write a synthetic archive for benchmarks")
     synth.add_argument("--papers", type=int, required=True, metavar="N")
     synth.add_argument("--out", required=True, metavar="DIR", help="a content folder to write")

@@ -65,6 +65,8 @@ class Config:
     # Above this many gzipped bytes, the index keeps each abstract's most
     # distinctive terms instead of the whole abstract.
     search_budget: int = 1_500_000
+    # The daily_papers API that `papershelf fetch` asks (?date=YYYY-MM-DD).
+    api_url: str = "https://huggingface.co/api/daily_papers"
     curated_url: str = "curated/"
     curated_save_as: str = "curated/index.html"
     curators_url: str = "curators/"

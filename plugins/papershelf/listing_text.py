@@ -99,6 +99,22 @@ def _skip_header(blocks: list[_Block]) -> list[_Block]:
     return []
 
 
+def header_date(text: str, today: dt.date) -> dt.date | None:
+    """The date the page's header shows ("Dec 15"), as the latest such date not
+    after `today`; None if the header has no date."""
+    for block in _blocks(text):
+        if not all(_is_header_line(line) for line in block.lines):
+            return None
+        for line in block.lines:
+            match = dates.CARD_DATE_RE.fullmatch(line.strip())
+            if match and not match["upvotes"]:
+                try:
+                    return dates.resolve(match["month"], match["day"], match["year"], today)
+                except ValueError:
+                    return None
+    return None
+
+
 def _pairing_problem(group: list[_Block], trailer: _Block | None) -> tuple[int, str] | None:
     """Why the paragraphs before a trailer cannot be titles and abstracts."""
     if not group:

@@ -1,0 +1,250 @@
+"""Keeping the archive fed: import copied pages, fetch the daily_papers API.
+
+Both write to the listings folder only what validates, never overwrite a
+listing unless asked to, and report what a listing brings: new papers, papers
+the archive has already, problems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from . import latex
+from .dates import snapshot_from_name
+from .identity import normalise_title
+from .listing import READERS, decode, listing_files, read_listing
+from .listing_text import header_date
+from .model import Entry, Problem
+
+
+class FeedError(Exception):
+    """A listing that cannot be imported or fetched; the message says why."""
+
+
+@dataclass
+class Report:
+    """What one listing brings to the archive."""
+
+    target: Path
+    entries: list[Entry] = field(default_factory=list)
+    new: list[Entry] = field(default_factory=list)
+    known: list[Entry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)  # when it replaces a listing
+    written: bool = False
+    note: str = ""
+
+    def lines(self) -> list[str]:
+        name = self.target.name
+        if self.note:
+            return [f"{name}: {self.note}"]
+        head = (
+            f"{name}: {len(self.entries)} papers ({len(self.new)} new, "
+            f"{len(self.known)} already in the archive)"
+        )
+        head += "" if self.written else ", not written"
+        return [
+            head,
+            *(f"  + {latex.plain(e.title)}" for e in self.new),
+            *self.changes,
+            *map(str, self.problems),
+        ]
+
+
+class Known:
+    """The papers an archive has (by arXiv id and by title), and in which listings."""
+
+    def __init__(self, listings: Path):
+        self._where: dict[str, set[str]] = {}
+        for path in listing_files(listings):
+            self.add(read_listing(path)[0], path.name)
+
+    def add(self, entries: list[Entry], listing: str) -> None:
+        for entry in entries:
+            for key in (entry.arxiv_id, "title:" + normalise_title(entry.title)):
+                if key:
+                    self._where.setdefault(key, set()).add(listing)
+
+    def has(self, entry: Entry, besides: str = "") -> bool:
+        """Whether a listing other than `besides` has the paper."""
+        keys = (entry.arxiv_id, "title:" + normalise_title(entry.title))
+        return any(self._where.get(key, set()) - {besides} for key in keys if key)
+
+
+def _changes(old: list[Entry], new: list[Entry]) -> list[str]:
+    """What replacing a listing changes, paper by paper."""
+    before = {normalise_title(e.title): e for e in old}
+    after = {normalise_title(e.title): e for e in new}
+    lines = [f"  - {latex.plain(before[k].title)} (removed)" for k in before if k not in after]
+    lines += [f"  + {latex.plain(after[k].title)} (added)" for k in after if k not in before]
+    for key in before.keys() & after.keys():
+        a, b = before[key], after[key]
+        if (a.upvotes, a.date, a.abstract) != (b.upvotes, b.date, b.abstract):
+            what = [f"upvotes {a.upvotes} → {b.upvotes}"] if a.upvotes != b.upvotes else []
+            what += [f"date {a.date} → {b.date}"] if a.date != b.date else []
+            what += ["abstract"] if a.abstract != b.abstract else []
+            lines.append(f"  ~ {latex.plain(b.title)}: {', '.join(what)}")
+    return sorted(lines) or ["  (no change)"]
+
+
+def _accept(
+    text: str,
+    suffix: str,
+    snapshot: dt.date,
+    listings: Path,
+    known: Known,
+    force: bool,
+    source: str,
+) -> Report:
+    """Validate a listing's text and write it as listings/YYYY-MM-DD<suffix>."""
+    target = listings / f"{snapshot.isoformat()}{suffix}"
+    report = Report(target)
+    report.entries, report.problems = READERS[suffix](text, source, snapshot)
+    for entry in report.entries:
+        (report.known if known.has(entry, besides=target.name) else report.new).append(entry)
+    if report.problems:
+        return report
+    if target.exists():
+        if not force:
+            report.problems.append(
+                Problem(
+                    str(target),
+                    1,
+                    "exists already: give --force to replace it (the report shows what changes)",
+                )
+            )
+            return report
+        report.changes = _changes(read_listing(target)[0], report.entries)
+    listings.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    known.add(report.entries, target.name)
+    report.written = True
+    return report
+
+
+def import_listing(
+    path: Path,
+    listings: Path,
+    known: Known,
+    date: dt.date | None = None,
+    force: bool = False,
+    today: dt.date | None = None,
+) -> Report:
+    """Import a page copied as text, whatever its file name."""
+    text, problem = decode(path.read_bytes(), str(path))
+    if problem:
+        report = Report(path)
+        report.problems.append(problem)
+        return report
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    named = snapshot_from_name(path.name)
+    shown = header_date(text, date or named or today or dt.date.today())
+    snapshot = date or named or shown
+    if snapshot is None:
+        raise FeedError(f"{path}: no date in the file name or the page's header: give --date")
+    if date is None and named and shown and named != shown:
+        raise FeedError(
+            f"{path}: the file name says {named} but the page's header says "
+            f"{shown:%b} {shown.day}: give --date"
+        )
+    return _accept(text, ".txt", snapshot, listings, known, force, str(path))
+
+
+def fetch_day(
+    day: dt.date,
+    api_url: str,
+    client: httpx.Client,
+    retries: int = 4,
+    backoff: float = 1.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> str:
+    """The API's JSON for one day; retries 429 and 5xx answers with backoff."""
+    url = f"{api_url}?date={day.isoformat()}"
+    for attempt in range(retries + 1):
+        last = attempt == retries
+        try:
+            response = client.get(url)
+        except httpx.TimeoutException:
+            if last:
+                raise FeedError(
+                    f"{url}: no answer within {client.timeout.read:g} s, {retries + 1} tries"
+                ) from None
+            sleep(backoff * 2**attempt)
+            continue
+        except httpx.TransportError as error:
+            raise FeedError(
+                f"cannot reach {api_url}: {error or type(error).__name__} (are you offline?)"
+            ) from None
+        if response.status_code == 429 or response.status_code >= 500:
+            if last:
+                raise FeedError(f"{url}: HTTP {response.status_code} after {retries + 1} tries")
+            sleep(_retry_after(response) or backoff * 2**attempt)
+            continue
+        if response.status_code != 200:
+            raise FeedError(f"{url}: HTTP {response.status_code}")
+        return response.text
+    raise AssertionError("unreachable")
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    try:
+        return min(60.0, float(response.headers.get("retry-after", "")))
+    except ValueError:
+        return None
+
+
+def fetch(
+    days: list[dt.date],
+    listings: Path,
+    known: Known,
+    api_url: str,
+    force: bool = False,
+    timeout: float = 20.0,
+    retries: int = 4,
+    backoff: float = 1.0,
+) -> list[Report]:
+    """Fetch each day into listings/YYYY-MM-DD.json; a day without papers is
+    reported and not written."""
+    reports = []
+    with httpx.Client(
+        timeout=timeout,
+        follow_redirects=True,
+        headers={"User-Agent": "papershelf (+https://getpelican.com)"},
+    ) as client:
+        for day in days:
+            target = listings / f"{day.isoformat()}.json"
+            if target.exists() and not force:
+                reports.append(Report(target, note="present already, skipped"))
+                continue
+            text = fetch_day(day, api_url, client, retries, backoff)
+            try:
+                empty = json.loads(text) == []
+            except ValueError:
+                empty = False  # the reader reports the malformed body with its line
+            if empty:
+                reports.append(Report(target, note="no papers that day, nothing written"))
+                continue
+            reports.append(
+                _accept(
+                    text, ".json", day, listings, known, force, f"{api_url}?date={day.isoformat()}"
+                )
+            )
+    return reports
+
+
+def missing_days(listings: Path, today: dt.date, since: dt.date | None = None) -> list[dt.date]:
+    """Days from `since` (or the day after the newest listing, or a week ago)
+    to today that have no listing yet."""
+    present = {snapshot_from_name(p.name) for p in listing_files(listings)} - {None}
+    start = since or (
+        max(present) + dt.timedelta(days=1) if present else today - dt.timedelta(days=7)
+    )
+    days = [start + dt.timedelta(days=n) for n in range((today - start).days + 1)]
+    return [day for day in days if day not in present]

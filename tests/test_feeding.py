@@ -1,0 +1,193 @@
+"""Importing copied pages and fetching the API, against a local server."""
+
+import datetime as dt
+import http.server
+import shutil
+import threading
+import time
+from typing import ClassVar
+
+import pytest
+from conftest import CORPUS_JSON, CORPUS_TXT, SEED
+from papershelf.cli import main
+from papershelf.feeding import FeedError, Known, fetch, missing_days
+
+
+@pytest.fixture
+def content(tmp_path):
+    (tmp_path / "content" / "listings").mkdir(parents=True)
+    shutil.copy(SEED, tmp_path / "content" / "listings")
+    shutil.copy(CORPUS_JSON / "2026-03-06.json", tmp_path / "content" / "listings")
+    return tmp_path / "content"
+
+
+def run(*args):
+    return main(list(map(str, args)))
+
+
+def test_import_takes_the_date_from_the_page_and_reports_new_and_known_papers(
+    tmp_path, content, capsys
+):
+    copied = tmp_path / "copied from the browser.txt"
+    copied.write_bytes(
+        b"\xef\xbb\xbf" + (CORPUS_TXT / "2026-03-07.txt").read_bytes().replace(b"\n", b"\r\n")
+    )
+    assert run("import", copied, "--content", content) == 0
+    out = capsys.readouterr().out.splitlines()
+    written = content / "listings" / "2026-03-07.txt"
+    assert written.read_text(encoding="utf-8") == (CORPUS_TXT / "2026-03-07.txt").read_text(
+        encoding="utf-8"
+    )
+    # Seven of its papers were on the Mar 6 listing already (fetched from the API, with ids).
+    assert out[0] == "2026-03-07.txt: 10 papers (3 new, 7 already in the archive)"
+    assert len([line for line in out if line.startswith("  + ")]) == 3
+
+
+def test_import_never_overwrites_unless_forced_and_then_shows_the_changes(
+    tmp_path, content, capsys
+):
+    page = (CORPUS_TXT / "2026-03-02.txt").read_text(encoding="utf-8")
+    first = tmp_path / "2026-03-02.txt"
+    first.write_text(page, encoding="utf-8")
+    assert run("import", first, "--content", content) == 0
+    changed = tmp_path / "again.txt"
+    changed.write_text(page.replace("Mar 2 38", "Mar 2 45"), encoding="utf-8")
+    capsys.readouterr()
+    assert run("import", changed, "--content", content, "--date", "2026-03-02") == 1
+    captured = capsys.readouterr()
+    assert "exists already: give --force" in captured.err
+    assert run("import", changed, "--content", content, "--date", "2026-03-02", "--force") == 0
+    out = capsys.readouterr().out
+    assert "  ~ dLLM: Simple Diffusion Language Modeling: upvotes 38 → 45" in out
+    assert "Mar 2 45" in (content / "listings" / "2026-03-02.txt").read_text()
+
+
+def test_import_refuses_a_page_it_cannot_read_or_date(tmp_path, content, capsys):
+    broken = tmp_path / "2026-03-09.txt"
+    broken.write_text("A title\n\nAn abstract.\n\n  • 2 authors\n·\nFeb 30, 2026\n")
+    assert run("import", broken, "--content", content) == 1
+    assert "impossible date: 'Feb 30, 2026'" in capsys.readouterr().err
+    assert not (content / "listings" / "2026-03-09.txt").exists()
+    undated = tmp_path / "page.txt"
+    undated.write_text("A title\n\nAn abstract.\n")
+    assert run("import", undated, "--content", content) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"papershelf: {undated}: no date in the file name or the page's header: give --date"
+    )
+    wrong = tmp_path / "2026-03-03.txt"
+    wrong.write_text((CORPUS_TXT / "2026-03-02.txt").read_text())
+    assert run("import", wrong, "--content", content) == 1
+    assert (
+        "the file name says 2026-03-03 but the page's header says Mar 2" in capsys.readouterr().err
+    )
+
+
+class DailyPapers(http.server.BaseHTTPRequestHandler):
+    """The daily_papers API over the corpus, with days that misbehave."""
+
+    asked: ClassVar[dict] = {}
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        day = self.path.split("date=")[-1]
+        self.asked[day] = self.asked.get(day, 0) + 1
+        if day == "2026-03-07" and self.asked[day] == 1:
+            return self.answer(429, b"slow down", {"Retry-After": "0"})
+        if day == "2026-04-01":
+            return self.answer(500, b"oops")
+        if day == "2026-04-02":
+            return self.answer(200, b'[{"paper": {"title": "Cut off"')
+        if day == "2026-04-03":
+            time.sleep(0.5)
+        if day == "2026-04-04":
+            return self.answer(200, b"[]")
+        path = CORPUS_JSON / f"{day}.json"
+        self.answer(200, path.read_bytes()) if path.exists() else self.answer(404, b"no")
+
+    def answer(self, status, body, headers=None):
+        self.send_response(status)
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def api():
+    DailyPapers.asked = {}
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), DailyPapers)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/api/daily_papers"
+    server.shutdown()
+    server.server_close()
+
+
+def fetch_days(content, api, *days, **options):
+    options = {"timeout": 0.2, "retries": 2, "backoff": 0.01, **options}
+    listings = content / "listings"
+    return fetch(
+        [dt.date.fromisoformat(d) for d in days], listings, Known(listings), api, **options
+    )
+
+
+def test_fetch_writes_a_validated_day_and_reports_it(content, api):
+    (report,) = fetch_days(content, api, "2026-03-02")
+    assert report.written
+    assert report.lines()[0].startswith("2026-03-02.json: 10 papers (")
+    assert (content / "listings" / "2026-03-02.json").read_bytes() == (
+        CORPUS_JSON / "2026-03-02.json"
+    ).read_bytes()
+
+
+def test_fetch_retries_a_429_and_skips_days_already_present(content, api):
+    reports = fetch_days(content, api, "2026-03-06", "2026-03-07")
+    assert [r.lines()[0] for r in reports] == [
+        "2026-03-06.json: present already, skipped",
+        "2026-03-07.json: 10 papers (3 new, 7 already in the archive)",
+    ]
+    assert DailyPapers.asked == {"2026-03-07": 2}
+
+
+def test_fetch_gives_up_on_a_failing_server_with_one_clear_line(content, api):
+    with pytest.raises(FeedError, match=r"date=2026-04-01: HTTP 500 after 3 tries$"):
+        fetch_days(content, api, "2026-04-01")
+    with pytest.raises(FeedError, match=r"no answer within 0.2 s, 3 tries$"):
+        fetch_days(content, api, "2026-04-03")
+    assert not list((content / "listings").glob("2026-04-*.json"))
+
+
+def test_a_malformed_body_is_reported_and_not_written(content, api):
+    (report,) = fetch_days(content, api, "2026-04-02")
+    assert not report.written
+    assert [str(p) for p in report.problems] == [
+        f"{api}?date=2026-04-02:1: invalid JSON: Expecting ',' delimiter"
+    ]
+    assert not (content / "listings" / "2026-04-02.json").exists()
+
+
+def test_a_day_without_papers_writes_nothing(content, api):
+    (report,) = fetch_days(content, api, "2026-04-04")
+    assert report.lines() == ["2026-04-04.json: no papers that day, nothing written"]
+
+
+def test_offline_is_one_line_and_exit_1(content, capsys):
+    settings = content.parent / "offline.py"
+    settings.write_text('PAPERSHELF_API_URL = "http://127.0.0.1:9/api/daily_papers"\n')
+    assert (
+        run("fetch", "--date", "2026-03-07", "--content", content, "-s", settings, "--retries", "0")
+        == 1
+    )
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0].startswith("papershelf: cannot reach http://127.0.0.1:9/api/daily_papers: ")
+    assert err[0].endswith("(are you offline?)")
+
+
+def test_missing_days_run_from_the_newest_listing_to_today(content):
+    days = missing_days(content / "listings", dt.date(2026, 3, 9))
+    assert days == [dt.date(2026, 3, 7), dt.date(2026, 3, 8), dt.date(2026, 3, 9)]
+    since = missing_days(content / "listings", dt.date(2026, 3, 7), dt.date(2026, 3, 5))
+    assert since == [dt.date(2026, 3, 5), dt.date(2026, 3, 7)]
