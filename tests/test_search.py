@@ -134,12 +134,25 @@ def test_over_budget_the_abstracts_become_their_most_distinctive_terms():
     full = search.build_search_index(result, budget=10_000_000)
     small = search.build_search_index(result, budget=full.gzip_bytes // 2)
     assert full.mode == "full abstracts"
-    assert small.mode.startswith("distinctive terms (")
+    assert small.mode.endswith("distinctive terms per abstract")
     assert small.gzip_bytes <= full.gzip_bytes // 2
     titles = [
         result[int(r)].title for r in search.search(search.load(small.index), "diffusion language")
     ]
     assert "dLLM: Simple Diffusion Language Modeling" in titles
+
+
+def test_when_even_titles_and_authors_do_not_fit_authors_keep_family_names():
+    result = papers(*sorted(CORPUS_JSON.iterdir()))
+    without_abstracts = search.serialize([{**search._document(p), "abstract": ""} for p in result])
+    budget = search._gzip_size(without_abstracts) - 1
+    index = search.build_search_index(result, budget)
+    assert index.mode.endswith(", authors by family name")
+    assert index.gzip_bytes <= budget
+    loaded = search.load(index.index)
+    titles = [result[int(r)].title for r in search.search(loaded, "song diffusion language")]
+    assert "dLLM: Simple Diffusion Language Modeling" in titles
+    assert search.search(loaded, "dawn song") == []
 
 
 def test_documents_hold_what_results_show(seed_and_hostile):

@@ -203,18 +203,25 @@ def documents_json(papers: list[Paper]) -> str:
 
 
 def build_search_index(papers: list[Paper], budget: int) -> SearchIndex:
-    """The index with full abstracts, or with each abstract's most distinctive
-    terms when full abstracts would exceed `budget` gzipped bytes."""
+    """The index with full abstracts if they fit in `budget` gzipped bytes;
+    else each abstract's most distinctive terms, as many as fit; and if even
+    the other fields do not fit, authors by family name only."""
     documents = [_document(paper) for paper in papers]
     serialized = serialize(documents)
     size = _gzip_size(serialized)
     mode = "full abstracts"
     if size > budget and documents:
-        # The index grows about linearly with the terms kept per abstract:
-        # measure it without abstracts, then size k to the room left.
+        full_size = size
         base = _gzip_size(serialize([{**d, "abstract": ""} for d in documents]))
+        modes = []
+        if base > budget:
+            for document, paper in zip(documents, papers, strict=True):
+                document["authors"] = normalise(", ".join(n.split()[-1] for n in paper.authors))
+            base = _gzip_size(serialize([{**d, "abstract": ""} for d in documents]))
+            modes.append("authors by family name")
+        # The index grows about linearly with the terms kept per abstract.
         kept = sum(len(set(d["abstract"].split())) for d in documents)
-        per_term = max(1.0, (size - base) / max(1, kept))
+        per_term = max(1.0, (full_size - base) / max(1, kept))
         k = max(0, int((budget - base) / per_term / len(documents)))
         abstracts = [d["abstract"] for d in documents]
         while True:
@@ -225,9 +232,10 @@ def build_search_index(papers: list[Paper], budget: int) -> SearchIndex:
             if size <= budget or k == 0:
                 break
             k = int(k * 0.8)
-        mode = f"distinctive terms ({k} per paper)" if k else "no abstracts"
+        modes.insert(0, f"{k} distinctive terms per abstract" if k else "no abstracts")
+        mode = ", ".join(modes)
         if size > budget:
-            mode += f", still over the budget of {budget:,} bytes"
+            mode += f" (still over the budget of {budget:,} bytes)"
     return SearchIndex(
         index=serialized,
         documents=documents_json(papers),
