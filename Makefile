@@ -11,7 +11,7 @@ PUBLISHCONF := $(CURDIR)/publishconf.py
 PORT ?= 8000
 PELICANOPTS ?=
 
-.PHONY: help install html clean regenerate serve devserver publish test lint check update
+.PHONY: help install html clean regenerate serve devserver publish test lint check update bench
 
 help:
 	@echo 'make install     create $(VENV) with papershelf and its test tools'
@@ -24,6 +24,7 @@ help:
 	@echo 'make check       validate the content without building'
 	@echo 'make update      fetch the daily_papers listings missing since the newest one'
 	@echo 'make test        run the test suite'
+	@echo 'make bench       benchmark against plain Pelican (BENCH_LARGE=1 adds 50,000 papers)'
 	@echo 'make lint        ruff check and format check'
 
 # The environment is rebuilt when pyproject.toml changes.
@@ -61,6 +62,9 @@ update: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest $(PYTESTOPTS)
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
