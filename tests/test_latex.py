@@ -81,17 +81,27 @@ def test_markdown_and_html_show_emphasis_math_and_links():
         '<a href="https://a.org/x_y" rel="noopener noreferrer">https://a.org/x_y</a></p>'
     )
     assert latex.html("<b>{\\bf x}</b> https://a.org", links=True) == (
-        '&lt;b&gt;<strong>x</strong>&lt;/b&gt; <a href="https://a.org">https://a.org</a>'
+        '&lt;b&gt;<strong>x</strong>&lt;/b&gt; <a href="https://a.org" rel="noopener noreferrer">https://a.org</a>'
     )
 
 
-def test_abstracts_render_the_same_with_the_light_renderer():
-    from conftest import CORPUS_JSON, SEED
+def test_abstract_html_is_what_python_markdown_makes_of_the_abstract():
+    from bs4 import BeautifulSoup
+    from conftest import CORPUS_JSON, DATA, SEED
     from papershelf.listing import read_listing
+    from papershelf.markup import abstract_html
 
-    full, light = Renderer(), Renderer(extensions=())
-    entries = [e for p in [SEED, *sorted(CORPUS_JSON.iterdir())[:10]] for e in read_listing(p)[0]]
-    texts = [e.abstract for e in entries] + ["{\\em a} $x_i$ https://x.org/a_b. *b* <i>c</i> | d"]
+    def canonical(html):  # one serialisation for both: entities, quoting
+        return BeautifulSoup(html, "html.parser").decode()
+
+    render = Renderer()
+    paths = [SEED, DATA / "hostile" / "2026-05-08.txt", *sorted(CORPUS_JSON.iterdir())]
+    texts = [e.abstract for p in paths for e in read_listing(p)[0]] + [
+        "{\\em a} $x_i$ https://x.org/a_b?c=1&d=2. *b* <i>c</i> | d ~~e~~ \\$5 & 'q' \"r\"",
+        '1. not a list\n\n# not a heading\n\n> quote? T\\"ULU $$\\frac{a}{b}$$',
+    ]
+    assert len(texts) > 700
     for text in texts:
         source = "\n\n".join(latex.markdown(p) for p in text.split("\n\n"))
-        assert light(source) == full(source)
+        rendered = render(source)
+        assert canonical(abstract_html(text)) == canonical(rendered), text

@@ -11,10 +11,9 @@ from markupsafe import Markup
 from pelican.generators import Generator
 from pelican.log import console
 
-from . import latex
+from . import latex, markup
 from .archive import Archive, build, summary
 from .config import Config, SettingsError
-from .document import body
 from .export import papers_json
 from .feeds import feed_items
 from .links import paper_links
@@ -71,6 +70,10 @@ def long_date(date) -> str:
     return f"{date:%B} {date.day}, {date.year}"
 
 
+# Stands for SITEURL in fragments shared by pages at different depths.
+_SITEURL = "\x00siteurl\x00"
+
+
 def _stop(error: Exception, lines: list[str]) -> None:
     """Report what is wrong in plain lines and stop the build.
 
@@ -107,12 +110,24 @@ class PapershelfGenerator(Generator):
             preview=latex.preview,
             long_date=long_date,
         )
-        self.env.globals.update(paper_links=paper_links, note_source_url=self._source_url)
+        self.env.globals.update(
+            paper_links=paper_links, note_source_url=self._source_url, paper_item=self._paper_item
+        )
+        self._items: dict[tuple, str] = {}
         try:
             self.config = Config.from_settings(self.settings)
         except SettingsError as error:
             _stop(error, [f"papershelf: {error}"])
         self.site = None
+
+    def _paper_item(self, paper, siteurl: str, preview_chars: int, show_date: bool) -> Markup:
+        """A paper's list item, rendered once with a stand-in for SITEURL."""
+        key = (paper.key, preview_chars, show_date)
+        if key not in self._items:
+            self._items[key] = self.get_template("_paper_item").render(
+                paper=paper, SITEURL=_SITEURL, preview_chars=preview_chars, show_date=show_date
+            )
+        return Markup(self._items[key].replace(_SITEURL, siteurl))
 
     def _source_url(self, note) -> str:
         return source_url(self.config, note)
@@ -140,12 +155,12 @@ class PapershelfGenerator(Generator):
                 **values,
             )
 
-        render, render_abstract = Renderer(), Renderer(extensions=())
+        render = Renderer()
         abstracts: dict[str, Markup] = {}
 
         def abstract_html(paper) -> Markup:
             if paper.key not in abstracts:
-                abstracts[paper.key] = Markup(render_abstract(body(paper)))
+                abstracts[paper.key] = Markup(markup.abstract_html(paper.abstract))
             return abstracts[paper.key]
 
         for paper in site.archive.papers:

@@ -202,9 +202,10 @@ def html(text: str, links: bool = False, math: Callable[[str], str] | None = Non
     formula (with its dollars) into HTML; without it formulas stay as text."""
     parts = []
     for kind, value in spans(text):
-        value_html = _html.escape(value)
+        value_html = _html.escape(value, quote=False)
         if kind == "url" and links:
-            parts.append(f'<a href="{value_html}">{value_html}</a>')
+            href = _html.escape(value)
+            parts.append(f'<a href="{href}" rel="noopener noreferrer">{value_html}</a>')
         elif kind == "math":
             parts.append(math(value) if math else f'<span class="math">{value_html}</span>')
         elif kind in ("em", "strong", "code"):
