@@ -31,6 +31,7 @@ from .stemmer import stem
 TRIMMER_LABEL = "papershelfTrimmer"
 FIELDS = {"title": 10, "tags": 4, "arxiv": 4, "authors": 2, "abstract": 1}
 K1, B = 1.2, 0.75  # lunr's BM25 parameters
+SAMPLE = 1_000  # papers indexed to estimate the size of the whole index
 SNIPPET_CHARS = 180
 _SPACES = re.compile(
     "[\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+"
@@ -108,13 +109,18 @@ def serialize(documents: list[dict[str, str]], fields: dict[str, int] = FIELDS) 
     The same index lunr.py's Builder makes with our pipeline (a test builds
     both), computed directly: lunr.py takes minutes for 10,000 papers.
     """
+    return serialize_terms([{f: terms(d[f]) for f in fields} for d in documents], fields)
+
+
+def serialize_terms(documents: list[dict[str, list[str]]], fields: dict[str, int] = FIELDS) -> str:
+    """`serialize` for documents whose fields are already index terms."""
     postings: dict[str, dict] = {}
     frequencies: list[tuple[str, str, Counter, int]] = []
     totals = dict.fromkeys(fields, 0)
     for number, document in enumerate(documents):
         ref = str(number)
         for field in fields:
-            field_terms = terms(document[field])
+            field_terms = document[field]
             counts = Counter(field_terms)
             totals[field] += len(field_terms)
             frequencies.append((field, ref, counts, len(field_terms)))
@@ -158,26 +164,15 @@ def load(serialized: str) -> lunr.index.Index:
     return lunr.index.Index.load(data)
 
 
-def distinctive_terms(abstracts: list[str], k: int) -> list[str]:
-    """Each abstract as its k most distinctive words (tf-idf of their stems)."""
-    stems_of = []
-    for abstract in abstracts:
-        first_word: dict[str, str] = {}
-        counts: Counter[str] = Counter()
-        for word in words(abstract):
-            if word in STOP_WORDS:
-                continue
-            key = stem(word)
-            counts[key] += 1
-            first_word.setdefault(key, word)
-        stems_of.append((counts, first_word))
-    frequency = Counter(key for counts, _ in stems_of for key in counts)
+def distinctive_terms(abstracts: list[list[str]], k: int) -> list[list[str]]:
+    """Each abstract's k most distinctive index terms (by tf-idf)."""
+    counted = [Counter(terms) for terms in abstracts]
+    frequency = Counter(term for counts in counted for term in counts)
     total = len(abstracts)
-    chosen = []
-    for counts, first_word in stems_of:
-        scored = sorted(counts, key=lambda s: (-counts[s] * math.log(total / frequency[s]), s))
-        chosen.append(" ".join(first_word[s] for s in scored[:k]))
-    return chosen
+    return [
+        sorted(counts, key=lambda t: (-counts[t] * math.log(total / frequency[t]), t))[:k]
+        for counts in counted
+    ]
 
 
 def documents_json(papers: list[Paper]) -> str:
@@ -206,36 +201,47 @@ def build_search_index(papers: list[Paper], budget: int) -> SearchIndex:
     """The index with full abstracts if they fit in `budget` gzipped bytes;
     else each abstract's most distinctive terms, as many as fit; and if even
     the other fields do not fit, authors by family name only."""
-    documents = [_document(paper) for paper in papers]
-    serialized = serialize(documents)
-    size = _gzip_size(serialized)
+    documents = [{f: terms(v) for f, v in _document(paper).items()} for paper in papers]
+    abstracts = [d["abstract"] for d in documents]
+
+    def size_with(abstract_terms: list[list[str]]) -> tuple[str, int]:
+        shorter = [{**d, "abstract": a} for d, a in zip(documents, abstract_terms, strict=True)]
+        serialized = serialize_terms(shorter)
+        return serialized, _gzip_size(serialized)
+
+    # A sample tells whether full abstracts can fit, without indexing them all.
+    every = max(1, len(documents) // SAMPLE)
+    sample = documents[::every]
+    estimate = _gzip_size(serialize_terms(sample)) * len(documents) / max(1, len(sample))
     mode = "full abstracts"
-    if size > budget and documents:
-        full_size = size
-        base = _gzip_size(serialize([{**d, "abstract": ""} for d in documents]))
-        modes = []
-        if base > budget:
-            for document, paper in zip(documents, papers, strict=True):
-                document["authors"] = normalise(", ".join(n.split()[-1] for n in paper.authors))
-            base = _gzip_size(serialize([{**d, "abstract": ""} for d in documents]))
-            modes.append("authors by family name")
-        # The index grows about linearly with the terms kept per abstract.
-        kept = sum(len(set(d["abstract"].split())) for d in documents)
-        per_term = max(1.0, (full_size - base) / max(1, kept))
-        k = max(0, int((budget - base) / per_term / len(documents)))
-        abstracts = [d["abstract"] for d in documents]
-        while True:
-            chosen = distinctive_terms(abstracts, k) if k else [""] * len(documents)
-            shorter = [{**d, "abstract": t} for d, t in zip(documents, chosen, strict=True)]
-            serialized = serialize(shorter)
-            size = _gzip_size(serialized)
-            if size <= budget or k == 0:
-                break
-            k = int(k * 0.8)
-        modes.insert(0, f"{k} distinctive terms per abstract" if k else "no abstracts")
-        mode = ", ".join(modes)
-        if size > budget:
-            mode += f" (still over the budget of {budget:,} bytes)"
+    if estimate <= budget * 1.25:
+        serialized, size = size_with(abstracts)
+        if size <= budget:
+            return _search_index(papers, serialized, mode, size)
+    none = [[] for _ in documents]
+    without, base = size_with(none)
+    modes = []
+    if base > budget:
+        for document, paper in zip(documents, papers, strict=True):
+            document["authors"] = terms(normalise(", ".join(n.split()[-1] for n in paper.authors)))
+        without, base = size_with(none)
+        modes.append("authors by family name")
+    # The index grows about linearly with the terms kept per abstract.
+    per_term = max(1.0, (estimate - base) / max(1, sum(len(set(a)) for a in abstracts)))
+    k = max(0, int((budget - base) / per_term / max(1, len(documents))))
+    while True:
+        serialized, size = size_with(distinctive_terms(abstracts, k)) if k else (without, base)
+        if size <= budget or k == 0:
+            break
+        k = int(k * 0.8)
+    modes.insert(0, f"{k} distinctive terms per abstract" if k else "no abstracts")
+    mode = ", ".join(modes)
+    if size > budget:
+        mode += f" (still over the budget of {budget:,} bytes)"
+    return _search_index(papers, serialized, mode, size)
+
+
+def _search_index(papers: list[Paper], serialized: str, mode: str, size: int) -> SearchIndex:
     return SearchIndex(
         index=serialized,
         documents=documents_json(papers),
