@@ -32,6 +32,7 @@ TRIMMER_LABEL = "papershelfTrimmer"
 FIELDS = {"title": 10, "tags": 4, "arxiv": 4, "authors": 2, "abstract": 1}
 K1, B = 1.2, 0.75  # lunr's BM25 parameters
 SAMPLE = 1_000  # papers indexed to estimate the size of the whole index
+PREFIX_MIN = 3  # a shorter last word is matched whole
 SNIPPET_CHARS = 180
 _SPACES = re.compile(
     "[\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+"
@@ -256,10 +257,14 @@ def _gzip_size(text: str) -> int:
 
 
 def query_terms(text: str) -> tuple[list[str], bool]:
-    """The words of a query that can match, and whether the last one is still
-    being typed (it is then matched as a prefix)."""
+    """The words of a query that can match, and whether the last one is
+    matched as a prefix: it is still being typed, and it has at least three
+    characters and a letter (a prefix like "2" would expand to thousands of
+    terms and take seconds in the browser)."""
     query = [w for w in words(text) if w not in STOP_WORDS]
-    return query, bool(text) and not text[-1].isspace()
+    typing = bool(text) and not text[-1].isspace() and bool(query)
+    prefix = typing and len(query[-1]) >= PREFIX_MIN and any(c.isalpha() for c in query[-1])
+    return query, prefix
 
 
 def search(index: lunr.index.Index, text: str) -> list[str]:

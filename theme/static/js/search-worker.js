@@ -34,9 +34,13 @@ function isStopWord(word) {
   return lunr.stopWordFilter(new lunr.Token(word)) === undefined;
 }
 
+/* As search.py's query_terms: the last word is a prefix while it is being
+   typed, if it has three characters and a letter. */
 function queryTerms(text) {
   var terms = words(text).filter(function (w) { return !isStopWord(w); });
-  return { terms: terms, typing: text.length > 0 && !/\s$/.test(text) };
+  var last = terms[terms.length - 1] || "";
+  var typing = text.length > 0 && !/\s$/.test(text);
+  return { terms: terms, typing: typing && last.length >= 3 && /\p{L}/u.test(last) };
 }
 
 function search(index, text) {
