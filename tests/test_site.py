@@ -168,3 +168,11 @@ def test_a_curators_post_is_an_ordinary_pelican_article_listed_on_the_home_page(
     assert post.h1.get_text() == "Week one"
     assert post.find("strong").get_text() == "digest"
     assert page(site, "index.html").find("a", href="./posts/week-one/").get_text() == "Week one"
+
+
+def test_the_same_content_builds_a_byte_identical_site(tmp_path, seed_site):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    again = build_site(tmp_path / "content", tmp_path / "output")
+    files = sorted(p.relative_to(seed_site) for p in seed_site.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    assert [f for f in files if (seed_site / f).read_bytes() != (again / f).read_bytes()] == []
