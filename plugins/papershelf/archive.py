@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from .config import Config
-from .identity import normalise_title, short_hash, slugify, title_key
+from .identity import normalise_title, short_hash, slugify
 from .listing_json import ARXIV_ID_RE
 from .model import Curator, Entry, Note, Paper, Problem, Sighting, Tag
 from .tagging import assign_tags
@@ -72,7 +72,11 @@ def build(
     ids = _ids_by_title(entries)
     grouped: dict[str, list[Entry]] = {}
     for entry in entries:
-        key = entry.arxiv_id or ids.get(normalise_title(entry.title)) or title_key(entry.title)
+        if entry.arxiv_id:
+            key = entry.arxiv_id
+        else:
+            title = normalise_title(entry.title)
+            key = ids.get(title) or "title:" + title
         grouped.setdefault(key, []).append(entry)
     papers = [_merge(key, group) for key, group in grouped.items()]
     _assign_slugs(papers)

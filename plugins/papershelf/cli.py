@@ -77,25 +77,30 @@ def cmd_parse(args) -> int:
     return 1 if problems else 0
 
 
-def _load(args, with_content: bool = False):
+def _content(args) -> tuple[Path, Config]:
+    """The content folder and the settings a command works with."""
+    settings = _settings(args.settings)
+    content = Path(args.content or settings.get("PATH") or "content")
+    if not content.is_dir():
+        raise SettingsError(f"{content}: no such content folder")
+    return content, Config.from_settings(settings)
+
+
+def _load(args):
     from .generator import load_archive
 
-    settings = _settings(args.settings)
-    content = args.content or settings.get("PATH") or "content"
-    if not Path(content).is_dir():
-        raise SettingsError(f"{content}: no such content folder")
-    result = load_archive(content, Config.from_settings(settings))
-    return (result, content) if with_content else result
+    content, config = _content(args)
+    return load_archive(str(content), config), content, config
 
 
 def cmd_check(args) -> int:
-    result = _load(args)
+    result, _, _ = _load(args)
     print(result.summary())
     return 0
 
 
 def cmd_export_md(args) -> int:
-    result = _load(args)
+    result, _, _ = _load(args)
     written = export(result.papers, args.folder)
     print(f"{len(written)} Markdown documents written to {args.folder}")
     return 0
@@ -113,7 +118,7 @@ def find_papers(papers, query: str):
 
 
 def cmd_new_note(args) -> int:
-    result, content = _load(args, with_content=True)
+    result, content, config = _load(args)
     found = find_papers(result.papers, args.paper)
     if len(found) != 1:
         if not found:
@@ -130,8 +135,7 @@ def cmd_new_note(args) -> int:
                 )
         return 1
     (paper,) = found
-    settings = _settings(args.settings)
-    folder = Path(content) / Config.from_settings(settings).notes_path
+    folder = content / config.notes_path
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / new_note_name(paper)
     if path.exists():
@@ -153,14 +157,6 @@ def cmd_synth(args) -> int:
     return 0
 
 
-def _listings_folder(args) -> Path:
-    settings = _settings(args.settings)
-    content = Path(args.content or settings.get("PATH") or "content")
-    if not content.is_dir():
-        raise SettingsError(f"{content}: no such content folder")
-    return content / Config.from_settings(settings).listings_path
-
-
 def _print_reports(reports) -> int:
     for report in reports:
         print("\n".join(report.lines()))
@@ -171,7 +167,8 @@ def _print_reports(reports) -> int:
 def cmd_import(args) -> int:
     from .feeding import FeedError, Known, import_listing
 
-    listings = _listings_folder(args)
+    content, config = _content(args)
+    listings = content / config.listings_path
     known = Known(listings)
     reports = []
     try:
@@ -187,14 +184,14 @@ def cmd_import(args) -> int:
 def cmd_fetch(args) -> int:
     from .feeding import FeedError, Known, fetch, missing_days
 
-    settings = _settings(args.settings)
-    listings = _listings_folder(args)
+    content, config = _content(args)
+    listings = content / config.listings_path
     today = dt.datetime.now(dt.timezone.utc).date()
     days = [args.date] if args.date else missing_days(listings, today, args.since)
     if not days:
         print("papershelf: no missing days")
         return 0
-    api_url = Config.from_settings(settings).api_url
+    api_url = config.api_url
     try:
         reports = fetch(
             days,

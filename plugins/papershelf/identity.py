@@ -21,10 +21,6 @@ def normalise_title(title: str) -> str:
     return _NOT_WORD.sub(" ", text).strip()
 
 
-def title_key(title: str) -> str:
-    return "title:" + normalise_title(title)
-
-
 def short_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:6]
 
