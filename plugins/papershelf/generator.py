@@ -17,7 +17,7 @@ from .config import Config, SettingsError
 from .export import papers_json
 from .feeds import feed_items
 from .links import paper_links
-from .listing import listing_files, read_listing
+from .listing import content_files, listing_files, read_listing
 from .markup import Renderer, math_html, pygments_css
 from .model import ContentError, Entry, Note, Problem
 from .notes import new_note_url, read_note, source_url
@@ -32,14 +32,18 @@ def read_content(content_path: str, config: Config):
     listing files read."""
     entries: list[Entry] = []
     problems: list[Problem] = []
-    files = listing_files(Path(content_path) / config.listings_path)
+    folder = Path(content_path) / config.listings_path
+    if not folder.is_dir():
+        message = 'no such folder: daily listings go there (see the README, "Adding a listing")'
+        problems.append(Problem(str(Path(config.listings_path)), 0, message))
+    files = listing_files(folder)
     listings = [str(path.relative_to(content_path)) for path in files]
     for path, name in zip(files, listings, strict=True):
         found, trouble = read_listing(path, display=name)
         entries += found
         problems += trouble
     notes: list[Note] = []
-    for path in sorted((Path(content_path) / config.notes_path).glob("*.md")):
+    for path in content_files(Path(content_path) / config.notes_path, ".md"):
         note, trouble = read_note(path, display=str(path.relative_to(content_path)))
         notes += [note] if note else []
         problems += trouble

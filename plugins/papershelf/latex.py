@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from typing import NamedTuple
+from urllib.parse import quote
 
 # Accent commands and the combining marks they stand for.
 _ACCENTS = {
@@ -144,6 +145,15 @@ def preview(text: str, limit: int = 280) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
+_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def href(url: str) -> str:
+    """A URL as a valid href: characters a URL may not hold (spaces, quotes,
+    angle brackets, non-ASCII, a stray %) percent-encoded, the rest kept."""
+    return quote(_STRAY_PERCENT.sub("%25", url), safe=":/?#[]@!$&'()*+,;=%")
+
+
 def urls(text: str) -> list[str]:
     """The http(s) URLs in the text, in order, each once."""
     return list(dict.fromkeys(s.text for s in spans(text) if s.kind == "url"))
@@ -204,8 +214,8 @@ def html(text: str, links: bool = False, math: Callable[[str], str] | None = Non
     for kind, value in spans(text):
         value_html = _html.escape(value, quote=False)
         if kind == "url" and links:
-            href = _html.escape(value)
-            parts.append(f'<a href="{href}" rel="noopener noreferrer">{value_html}</a>')
+            target = _html.escape(href(value))
+            parts.append(f'<a href="{target}" rel="noopener noreferrer">{value_html}</a>')
         elif kind == "math":
             parts.append(math(value) if math else f'<span class="math">{value_html}</span>')
         elif kind in ("em", "strong", "code"):

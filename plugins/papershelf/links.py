@@ -6,6 +6,8 @@ import re
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
+from .latex import href
+
 _CODE_HOSTS = {"github.com", "gitlab.com", "huggingface.co", "hf.co"}
 # huggingface.co/<owner>/<repo> is a model; these prefixes name other repositories.
 _HF_REPO_KINDS = {"datasets", "spaces"}
@@ -41,6 +43,7 @@ def paper_links(arxiv_id: str | None, urls: tuple[str, ...]) -> list[Link]:
             Link("pdf", "PDF", f"https://arxiv.org/pdf/{arxiv_id}"),
             Link("hf-paper", "Hugging Face", f"https://huggingface.co/papers/{arxiv_id}"),
         ]
+    urls = tuple(href(u) for u in urls)
     code = [u for u in urls if is_repository(u)]
     links += [Link("code", "Code", u) for u in code]
     links += [

@@ -54,10 +54,27 @@ def decode(data: bytes, name: str) -> tuple[str, Problem | None]:
         return "", Problem(name, line, "not UTF-8 text")
 
 
-def listing_files(folder: str | os.PathLike) -> list[Path]:
-    """Listing files of a folder, oldest snapshot first (then by name)."""
+def content_files(folder: str | os.PathLike, suffix: str = "") -> list[Path]:
+    """Files below a folder, in any sub-folder, by path; hidden ones skipped.
+
+    A dangling link is kept, so that reading it reports the file instead of
+    the build losing it without a word.
+    """
     folder = Path(folder)
-    if not folder.is_dir():
-        return []
-    files = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")]
-    return sorted(files, key=lambda p: (snapshot_from_name(p.name) or dt.date.min, p.name))
+    found = []
+    for directory, subfolders, names in os.walk(folder):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        found += [
+            Path(directory, name)
+            for name in names
+            if not name.startswith(".") and name.lower().endswith(suffix)
+        ]
+    return sorted(found)
+
+
+def listing_files(folder: str | os.PathLike) -> list[Path]:
+    """Listing files below a folder, oldest snapshot first (then by path)."""
+    return sorted(
+        content_files(folder),
+        key=lambda p: (snapshot_from_name(p.name) or dt.date.min, p),
+    )

@@ -49,13 +49,15 @@ def _items(text, path, problems):
     pos = _skip_space(text, pos + 1)
     if text.startswith("]", pos):
         return
+    line, counted = 1, 0  # lines are counted on from the previous item: no rescans
     while True:
         try:
             item, end = _DECODER.raw_decode(text, pos)
         except json.JSONDecodeError as error:
             problems.append(Problem(path, error.lineno, f"invalid JSON: {error.msg}"))
             return
-        yield _line_of(text, pos), item
+        line, counted = line + text.count("\n", counted, pos), pos
+        yield line, item
         pos = _skip_space(text, end)
         if text.startswith(",", pos):
             pos = _skip_space(text, pos + 1)

@@ -55,6 +55,8 @@ def read_text(text: str, path: str, snapshot: dt.date) -> tuple[list[Entry], lis
     """Entries of a copied page, and a problem for everything it cannot read."""
     entries: list[Entry] = []
     problems: list[Problem] = []
+    if not text.strip("\ufeff \t\r\n"):
+        return [], [Problem(path, 1, "empty file: expected a copied daily-papers page")]
     blocks = _skip_header(_blocks(text))
     group: list[_Block] = []
     for block in blocks:

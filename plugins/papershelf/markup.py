@@ -93,6 +93,8 @@ def math_html(source: str) -> str:
     mathml = tex_to_mathml(tex.strip(), display)
     if mathml is None:
         return f'<code class="math">{html.escape(source)}</code>'
+    if display:  # a wide formula scrolls, so the keyboard must reach it too
+        return f'<span class="formula" tabindex="0">{mathml}</span>'
     return mathml
 
 
@@ -124,8 +126,12 @@ class MathExtension(Extension):
         self.formulas.clear()
 
 
+# A link whose URL the sanitiser removed (javascript:, data:) stays as its text.
+_LINK_WITHOUT_URL_RE = re.compile(r"<a(?![^>]*\shref=)[^>]*>(.*?)</a>", re.DOTALL)
+
+
 def sanitise(fragment: str) -> str:
-    return nh3.clean(
+    clean = nh3.clean(
         fragment,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -133,6 +139,7 @@ def sanitise(fragment: str) -> str:
         tag_attribute_values={"input": {"type": {"checkbox"}}},
         filter_style_properties={"text-align"},
     )
+    return _LINK_WITHOUT_URL_RE.sub(r"\1", clean)
 
 
 def abstract_html(abstract: str) -> str:

@@ -11,11 +11,12 @@ class Problem:
     """Something in an input file that papershelf cannot interpret."""
 
     path: str
-    line: int
+    line: int  # 0: the file or folder as a whole
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
 
 
 class ContentError(Exception):

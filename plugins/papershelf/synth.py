@@ -13,9 +13,12 @@ import datetime as dt
 import gzip
 import json
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+
+from .listing_write import json_listing, text_listing
+from .model import Entry
 
 START = dt.date(2024, 1, 1)
 SYLLABLES = ["ka", "lo", "mi", "zen", "tra", "vor", "qui", "bel", "dax", "ron", "sy", "ph",
@@ -38,7 +41,6 @@ class _Paper:
     upvotes: int
     first_day: dt.date
     sightings: int = 0
-    extra: dict = field(default_factory=dict)
 
 
 class _Synth:
@@ -71,47 +73,21 @@ class _Synth:
         ]
         return _Paper(arxiv_id, title, " ".join(sentences), authors, r.randint(0, 40), day)
 
-    def listing_json(self, day: dt.date, papers: list[_Paper]) -> str:
-        items = []
-        for paper in papers:
-            published = dt.datetime.combine(paper.first_day, dt.time(8, 30), dt.timezone.utc)
-            items.append(
-                {
-                    "paper": {
-                        "id": paper.arxiv_id,
-                        "title": paper.title,
-                        "summary": paper.abstract,
-                        "authors": [{"name": name} for name in paper.authors],
-                        "publishedAt": published.isoformat(),
-                        "upvotes": paper.upvotes,
-                        **paper.extra,
-                    },
-                    "publishedAt": published.isoformat(),
-                    "title": paper.title,
-                }
+    @staticmethod
+    def entries(papers: list[_Paper]) -> list[Entry]:
+        return [
+            Entry(
+                title=p.title,
+                abstract=p.abstract,
+                date=p.first_day,
+                dated=True,
+                authors=tuple(p.authors),
+                authors_count=len(p.authors),
+                upvotes=p.upvotes,
+                arxiv_id=p.arxiv_id,
             )
-        return json.dumps(items, ensure_ascii=False, indent=1)
-
-    def listing_text(self, day: dt.date, papers: list[_Paper]) -> str:
-        head = [
-            "new",
-            "Get trending papers in your email inbox!",
-            "Subscribe",
-            "Daily Papers",
-            "byAK and the research community",
-            f"{day:%b} {day.day}",
+            for p in papers
         ]
-        cards = []
-        for paper in papers:
-            count = len(paper.authors)
-            date = f"{paper.first_day:%b} {paper.first_day.day}"
-            if paper.first_day.year != day.year:
-                date += f", {paper.first_day.year}"
-            cards.append(
-                f"{paper.title}\n\n{paper.abstract}\n\n  • {count} "
-                f"author{'s' if count != 1 else ''}\n·\n{date} {paper.upvotes}"
-            )
-        return "\n\n".join(head + cards) + "\n"
 
     def note(self, paper: _Paper, day: dt.date) -> str:
         r = self.random
@@ -150,9 +126,9 @@ def synthesise(papers: int, out: str | Path, seed: int = 1) -> dict[str, int]:
         for paper in listed:
             paper.sightings += 1
         if counts["listings"] % 7 == 6:
-            name, text = f"{day.isoformat()}.txt", synth.listing_text(day, listed)
+            name, text = f"{day.isoformat()}.txt", text_listing(synth.entries(listed), day)
         else:
-            name, text = f"{day.isoformat()}.json", synth.listing_json(day, listed)
+            name, text = f"{day.isoformat()}.json", json_listing(synth.entries(listed))
         (out / "listings" / name).write_text(text, encoding="utf-8")
         for paper in fresh:
             if r.random() < 0.03:

@@ -1,0 +1,171 @@
+"""Properties of the readers, for any input: entries or `path:line` problems,
+never a traceback; and listings written out read back to the same entries."""
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from papershelf import dates
+from papershelf.listing import read_listing
+from papershelf.listing_json import read_json
+from papershelf.listing_text import HEADER_LINES, read_text
+from papershelf.listing_write import json_listing, text_listing
+from papershelf.model import Entry
+from papershelf.notes import parse_note
+
+SNAPSHOT = dt.date(2025, 12, 15)
+EXAMPLES = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Pieces of real listings and notes, so that random text often looks like one.
+FRAGMENTS = [
+    "\n", "\n\n", "\r\n", " ", "  • 3 authors", "• 1 author", "·", "Jun 19, 2024 7",
+    "Dec 15", "Feb 29", "Subscribe", "Daily Papers", "$x^2$", "\\textbf{", "}", "{{ x }}",
+    "{% if %}", "<script>", "[", "]", "{", "}", '"paper":', '"title":', '"summary":',
+    '"authors":', '"upvotes":', '"publishedAt":', '"2024-06-19T08:30:00.000Z"', ",", ":",
+    "null", "true", "-1", "1e9", '"id": "2406.13495"', "Paper: ", "Curator: ", "Date: ",
+    "Tags: ", "Summary: ", "2025-13-40", "\ufeff", "\u200b", "\u202e", "\x00", "📄", "𝔸",
+]  # fmt: skip
+noisy_text = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=12), max_size=40).map("".join)
+
+
+def last_line(text: str) -> int:
+    return text.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
+
+
+def assert_well_formed(result, text: str, path: str):
+    entries, problems = result
+    assert all(isinstance(entry, Entry) for entry in entries)
+    for problem in problems:
+        assert problem.path == path
+        assert 1 <= problem.line <= last_line(text), problem
+        assert problem.message
+
+
+@EXAMPLES
+@given(noisy_text)
+def test_the_text_reader_returns_entries_or_problems_for_any_text(text):
+    assert_well_formed(read_text(text, "listings/x.txt", SNAPSHOT), text, "listings/x.txt")
+
+
+@EXAMPLES
+@given(noisy_text)
+def test_the_json_reader_returns_entries_or_problems_for_any_text(text):
+    assert_well_formed(read_json(text, "listings/x.json", SNAPSHOT), text, "listings/x.json")
+
+
+@EXAMPLES
+@given(noisy_text | st.from_regex(r"\A\[(\{.{0,60}\},?\s*){0,4}\]\Z"))
+def test_the_json_reader_survives_near_json(text):
+    assert_well_formed(read_json(text, "listings/x.json", SNAPSHOT), text, "listings/x.json")
+
+
+@EXAMPLES
+@given(noisy_text)
+def test_the_note_reader_returns_a_note_or_problems_for_any_text(text):
+    note, problems = parse_note(text, "notes/x.md", "x")
+    assert note is not None or problems, "a note that cannot be read says why"
+    for problem in problems:
+        assert problem.path == "notes/x.md"
+        assert 1 <= problem.line <= last_line(text), problem
+
+
+@EXAMPLES
+@given(st.binary(max_size=300), st.sampled_from([".txt", ".json"]))
+def test_any_bytes_in_a_listing_file_give_entries_or_problems(data, suffix):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"2025-12-15{suffix}"
+        path.write_bytes(data)
+        entries, problems = read_listing(path, display="listings/2025-12-15" + suffix)
+    assert all(isinstance(entry, Entry) for entry in entries)
+    assert all(problem.path == "listings/2025-12-15" + suffix for problem in problems)
+    assert all(1 <= problem.line <= data.count(b"\n") + 1 for problem in problems)
+
+
+# Entries as listings can hold them: words joined by single spaces (the readers
+# normalise whitespace), paragraphs separated by blank lines.
+word = st.text(
+    st.characters(categories=["L", "N", "P", "S", "M"], exclude_characters="•·"),
+    min_size=1,
+    max_size=12,
+)
+line = st.lists(word, min_size=1, max_size=12).map(" ".join)
+paragraphs = st.lists(line, min_size=1, max_size=3).map("\n\n".join)
+when = st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31))
+count = st.integers(min_value=0, max_value=100_000)
+
+
+def is_card_text(text: str) -> bool:
+    """Text that a copied page cannot hold as a title or paragraph start."""
+    first = text.strip()
+    return (
+        first.startswith(("•", "·"))
+        or first.lower() in HEADER_LINES
+        or dates.CARD_DATE_RE.fullmatch(first) is not None
+    )
+
+
+@st.composite
+def page_entries(draw):
+    title = draw(line.filter(lambda t: not is_card_text(t)))
+    abstract = draw(paragraphs.filter(lambda a: not any(map(is_card_text, a.split("\n\n")))))
+    dated = draw(st.booleans())
+    return Entry(
+        title=title,
+        abstract=abstract,
+        date=draw(when) if dated else SNAPSHOT,
+        dated=dated,
+        upvotes=draw(st.none() | count) if dated else None,
+        authors_count=draw(st.none() | count) if dated else None,
+    )
+
+
+@st.composite
+def api_entries(draw):
+    authors = tuple(draw(st.lists(line, max_size=5)))
+    dated = draw(st.booleans())
+    return Entry(
+        title=draw(line),
+        abstract=draw(st.just("") | paragraphs),
+        date=draw(when) if dated else SNAPSHOT,
+        dated=dated,
+        authors=authors,
+        authors_count=len(authors) or None,
+        upvotes=draw(st.none() | count),
+        arxiv_id=draw(st.none() | st.from_regex(r"\A\d{4}\.\d{4,5}\Z")),
+        keywords=tuple(draw(st.lists(line, max_size=4, unique=True))),
+    )
+
+
+def shown(entry: Entry) -> tuple:
+    """What a listing says about a paper (not where it says it)."""
+    return (
+        entry.title,
+        entry.abstract,
+        entry.date,
+        entry.dated,
+        entry.authors,
+        entry.authors_count,
+        entry.upvotes,
+        entry.arxiv_id,
+        entry.keywords,
+    )
+
+
+@EXAMPLES
+@given(st.lists(page_entries(), max_size=8))
+def test_a_copied_page_reads_back_to_the_same_entries(entries):
+    text = text_listing(entries, SNAPSHOT)
+    read, problems = read_text(text, "listings/2025-12-15.txt", SNAPSHOT)
+    assert problems == []
+    assert [shown(e) for e in read] == [shown(e) for e in entries]
+
+
+@EXAMPLES
+@given(st.lists(api_entries(), max_size=8))
+def test_an_api_listing_reads_back_to_the_same_entries(entries):
+    text = json_listing(entries)
+    read, problems = read_json(text, "listings/2025-12-15.json", SNAPSHOT)
+    assert problems == []
+    assert [shown(e) for e in read] == [shown(e) for e in entries]
