@@ -16,6 +16,11 @@ THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["papershelf"]
 
+# Rebuild only what changed: listings, topics and pages are cached in cache/
+# by content hash (`pelican --ignore-cache` or `make clean` builds from scratch).
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+
 TIMEZONE = "UTC"
 DEFAULT_LANG = "en"
 DEFAULT_DATE_FORMAT = "%B %-d, %Y"

@@ -3,9 +3,9 @@
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
-import shutil
 
 import pytest
 from bs4 import BeautifulSoup

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from .cache import Remember
 from .config import Config
 from .identity import normalise_title, short_hash, slugify
 from .listing_json import ARXIV_ID_RE
@@ -64,11 +65,22 @@ def build(
     config: Config | None = None,
     listings: list[str] | None = None,
     notes: list[Note] | None = None,
+    remember_topics: Remember | None = None,
 ) -> Archive:
     """Merge entries (oldest listing first) into the archive and attach notes;
     `listings` names the files read (by default, those the entries come from).
-    A note about no known paper is in `problems`."""
+    A note about no known paper is in `problems`. `remember_topics` can give
+    topics found by an earlier build (see `tagging.assign_tags`)."""
     config = config or Config()
+    if listings is None:
+        listings = list(dict.fromkeys(e.listing for e in entries))
+    return assemble(merge(entries, config), len(entries), listings, notes, config, remember_topics)
+
+
+def merge(entries: list[Entry], config: Config) -> list[Paper]:
+    """The papers of the entries, newest date first and by upvotes within a
+    date, with their slugs and URLs; no neighbours, notes or tags yet (the
+    papers are plain data, which a cache can keep)."""
     ids = _ids_by_title(entries)
     grouped: dict[str, list[Entry]] = {}
     for entry in entries:
@@ -83,30 +95,43 @@ def build(
     for paper in papers:
         paper.url = config.paper_url.format(slug=paper.slug, date=paper.date)
         paper.save_as = config.paper_save_as.format(slug=paper.slug, date=paper.date)
-
     by_date: dict[dt.date, list[Paper]] = defaultdict(list)
     for paper in papers:
         by_date[paper.date].append(paper)
     for day_papers in by_date.values():
         day_papers.sort(key=_by_upvotes)
+    return [paper for day in sorted(by_date, reverse=True) for paper in by_date[day]]
+
+
+def assemble(
+    papers: list[Paper],
+    entries: int,
+    listings: list[str],
+    notes: list[Note] | None,
+    config: Config,
+    remember_topics: Remember | None = None,
+) -> Archive:
+    """The archive of merged papers (see `merge`): neighbours within a date,
+    notes attached, tags, curators. `entries` counts the entries the papers
+    were merged from."""
+    by_date: dict[dt.date, list[Paper]] = {}
+    for paper in papers:
+        by_date.setdefault(paper.date, []).append(paper)
+    for day_papers in by_date.values():
         for before, after in pairwise(day_papers):
             before.next, after.previous = after, before
-    dates = sorted(by_date, reverse=True)
-    ordered = [paper for day in dates for paper in by_date[day]]
-    attached, problems = attach_notes(notes or [], ordered)
-    note_tags = {p.key: [t for n in p.notes for t in n.tags] for p in ordered if p.notes}
-    tags, warnings = assign_tags(ordered, config, note_tags)
-    curated = sorted((p for p in ordered if p.notes), key=_newest_note, reverse=True)
+    attached, problems = attach_notes(notes or [], papers)
+    note_tags = {p.key: [t for n in p.notes for t in n.tags] for p in papers if p.notes}
+    tags, warnings = assign_tags(papers, config, note_tags, remember_topics)
+    curated = sorted((p for p in papers if p.notes), key=_newest_note, reverse=True)
     return Archive(
-        papers=ordered,
-        by_key={p.key: p for p in ordered},
-        by_slug={p.slug: p for p in ordered},
-        by_date=dict(by_date),
-        dates=dates,
-        listings=listings
-        if listings is not None
-        else list(dict.fromkeys(e.listing for e in entries)),
-        entries=len(entries),
+        papers=papers,
+        by_key={p.key: p for p in papers},
+        by_slug={p.slug: p for p in papers},
+        by_date=by_date,
+        dates=list(by_date),
+        listings=listings,
+        entries=entries,
         tags=tags,
         warnings=warnings,
         notes=sorted(attached, key=_note_order, reverse=True),
@@ -186,16 +211,22 @@ def _newest_note(paper: Paper):
 def attach_notes(notes: list[Note], papers: list[Paper]) -> tuple[list[Note], list[Problem]]:
     """Find each note's paper (by arXiv id, slug or title) and attach it."""
     by_ref: dict[str, Paper] = {}
-    for paper in papers:
-        by_ref.setdefault(normalise_title(paper.title), paper)
+    titles: dict[str, Paper] = {}
     for paper in papers:
         by_ref[paper.slug] = paper
         if paper.arxiv_id:
             by_ref[paper.arxiv_id] = paper
+        titles.setdefault(paper.title, paper)
+    normalised: dict[str, Paper] = {}  # made only if a title is not written exactly
     attached, problems = [], []
     for note in notes:
-        paper = by_ref.get(_arxiv_ref(note.paper_ref)) or by_ref.get(note.paper_ref.strip())
-        paper = paper or by_ref.get(normalise_title(note.paper_ref))
+        ref = note.paper_ref.strip()
+        paper = by_ref.get(_arxiv_ref(note.paper_ref)) or by_ref.get(ref) or titles.get(ref)
+        if paper is None:
+            if not normalised:
+                for each in papers:
+                    normalised.setdefault(normalise_title(each.title), each)
+            paper = normalised.get(normalise_title(note.paper_ref))
         if paper is None:
             problems.append(Problem(note.source, note.line, _unknown_paper(note.paper_ref, papers)))
             continue

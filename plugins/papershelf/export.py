@@ -22,7 +22,9 @@ Papers are newest first. Each PAPER has exactly these keys:
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 
 from . import latex
 from .links import paper_links
@@ -65,7 +67,19 @@ def paper_record(paper: Paper, siteurl: str = "") -> dict:
     }
 
 
-def papers_json(papers: list[Paper], siteurl: str = "") -> str:
-    records = [paper_record(paper, siteurl.rstrip("/")) for paper in papers]
-    document = {"format": FORMAT, "version": VERSION, "papers": records}
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def record_json(paper: Paper, siteurl: str = "") -> str:
+    return _json(paper_record(paper, siteurl.rstrip("/")))
+
+
+def papers_json(
+    papers: list[Paper], siteurl: str = "", record: Callable[[Paper], str] | None = None
+) -> str:
+    """The export file; `record(paper)` can give a paper's JSON made before
+    (it must equal `record_json(paper, siteurl)`)."""
+    record = record or functools.partial(record_json, siteurl=siteurl)
+    head = _json({"format": FORMAT, "version": VERSION})[:-1]
+    return head + ',"papers":[' + ",".join(map(record, papers)) + "]}\n"

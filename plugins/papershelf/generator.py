@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import pickle
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pelican
+from jinja2 import FileSystemBytecodeCache
 from markupsafe import Markup
 from pelican.generators import Generator
 from pelican.log import console
 
 from . import latex, markup
-from .archive import Archive, build, summary
+from .archive import Archive, assemble, merge, summary
+from .cache import BuildCache, digest, file_digest, settings_digest, tree_digest
 from .config import Config, SettingsError
-from .export import papers_json
+from .export import papers_json, record_json
 from .feeds import feed_items
+from .fingerprints import Fingerprints
 from .links import paper_links
 from .listing import content_files, listing_files, read_listing
 from .markup import Renderer, math_html, pygments_css
-from .model import ContentError, Entry, Note, Problem
+from .model import ContentError, Entry, Note, Paper, Problem
 from .notes import new_note_url, read_note, source_url
 from .pages import lay_out
 from .search import build_search_index
@@ -27,9 +33,9 @@ from .search import build_search_index
 logger = logging.getLogger(__name__)
 
 
-def read_content(content_path: str, config: Config):
-    """Every entry and note below the content folder, every problem, and the
-    listing files read."""
+def read_listings(content_path: str, config: Config, cache: BuildCache | None = None):
+    """The listing files below the content folder (relative names), their
+    entries and every problem. With a cache, unchanged files are not parsed."""
     entries: list[Entry] = []
     problems: list[Problem] = []
     folder = Path(content_path) / config.listings_path
@@ -37,26 +43,52 @@ def read_content(content_path: str, config: Config):
         message = 'no such folder: daily listings go there (see the README, "Adding a listing")'
         problems.append(Problem(str(Path(config.listings_path)), 0, message))
     files = listing_files(folder)
-    listings = [str(path.relative_to(content_path)) for path in files]
-    for path, name in zip(files, listings, strict=True):
-        found, trouble = read_listing(path, display=name)
+    names = [str(path.relative_to(content_path)) for path in files]
+    remember = functools.partial(cache.remember, "listings") if cache else None
+    for path, name in zip(files, names, strict=True):
+        found, trouble = read_listing(path, display=name, remember=remember)
         entries += found
         problems += trouble
+    return names, entries, problems
+
+
+def read_notes(content_path: str, config: Config) -> tuple[list[Note], list[Problem]]:
     notes: list[Note] = []
+    problems: list[Problem] = []
     for path in content_files(Path(content_path) / config.notes_path, ".md"):
         note, trouble = read_note(path, display=str(path.relative_to(content_path)))
         notes += [note] if note else []
         problems += trouble
-    return entries, notes, problems, listings
+    return notes, problems
 
 
-def load_archive(content_path: str, config: Config) -> Archive:
-    """The archive of a content folder; ContentError lists every problem."""
-    entries, notes, problems, listings = read_content(content_path, config)
-    archive = build(entries, config, listings, notes) if not problems else None
-    problems += archive.problems if archive else []
+def load_archive(content_path: str, config: Config, cache: BuildCache | None = None) -> Archive:
+    """The archive of a content folder; ContentError lists every problem.
+
+    With a cache, papers merged by an earlier build from the same listings
+    (every file the same, byte for byte) are taken as they were.
+    """
+
+    def merged() -> tuple[list[str], list[Paper], int, list[Problem]]:
+        names, entries, problems = read_listings(content_path, config, cache)
+        return names, merge(entries, config) if not problems else [], len(entries), problems
+
+    if cache is None:
+        names, papers, entries, problems = merged()
+    else:
+        files = listing_files(Path(content_path) / config.listings_path)
+        key = file_digest(files, config.listings_path, config.paper_url, config.paper_save_as)
+        # Pickled: the archive adds notes and tags to the papers it is given.
+        frozen = cache.remember("papers", key, lambda: pickle.dumps(merged(), protocol=5))
+        names, papers, entries, problems = pickle.loads(frozen)
+    notes, trouble = read_notes(content_path, config)
+    problems = problems + trouble
+    if not problems:
+        remember = functools.partial(cache.remember, "topics") if cache else None
+        archive = assemble(papers, entries, names, notes, config, remember)
+        problems += archive.problems
     if problems:
-        line = summary(len(listings), len(entries), errors=len(problems))
+        line = summary(len(names), entries, errors=len(problems))
         raise ContentError(problems, f"{line}: nothing written")
     return archive
 
@@ -118,19 +150,36 @@ class PapershelfGenerator(Generator):
             paper_links=paper_links, note_source_url=self._source_url, paper_item=self._paper_item
         )
         self._items: dict[tuple, str] = {}
+        self._fingerprints: dict[str, bytes] = {}  # paper key -> its digest with the settings
         try:
             self.config = Config.from_settings(self.settings)
         except SettingsError as error:
             _stop(error, [f"papershelf: {error}"])
         self.site = None
+        # Code or templates changed: nothing cached can be trusted.
+        templates = [Path(self.theme, "templates"), *self.settings["THEME_TEMPLATES_OVERRIDES"]]
+        code = tree_digest(Path(__file__).parent, *templates)
+        self.cache = BuildCache.open(self.settings, self.output_path, code)
+        if self.cache.path is not None:  # compiled templates too (Jinja checks their source)
+            (self.cache.path / "templates").mkdir(parents=True, exist_ok=True)
+            self.env.bytecode_cache = FileSystemBytecodeCache(str(self.cache.path / "templates"))
 
     def _paper_item(self, paper, siteurl: str, preview_chars: int, show_date: bool) -> Markup:
-        """A paper's list item, rendered once with a stand-in for SITEURL."""
+        """A paper's list item, rendered once with a stand-in for SITEURL (and
+        kept for the next build, by the paper's fingerprint)."""
         key = (paper.key, preview_chars, show_date)
         if key not in self._items:
-            self._items[key] = self.get_template("_paper_item").render(
-                paper=paper, SITEURL=_SITEURL, preview_chars=preview_chars, show_date=show_date
-            )
+
+            def render() -> str:
+                return self.get_template("_paper_item").render(
+                    paper=paper, SITEURL=_SITEURL, preview_chars=preview_chars, show_date=show_date
+                )
+
+            fingerprint = self._fingerprints.get(paper.key)
+            if fingerprint is None:
+                self._items[key] = render()
+            else:
+                self._items[key] = self.cache.remember_as("items", key, fingerprint, render)
         return Markup(self._items[key].replace(_SITEURL, siteurl))
 
     def _source_url(self, note) -> str:
@@ -138,17 +187,29 @@ class PapershelfGenerator(Generator):
 
     def generate_context(self):
         try:
-            archive = load_archive(self.path, self.config)
+            archive = load_archive(self.path, self.config, self.cache)
         except ContentError as error:
             _stop(error, str(error).splitlines())
         self.site = lay_out(archive, self.config)
         self.context["papershelf"] = self.site
 
     def generate_output(self, writer):
-        site, config = self.site, self.config
+        site, config, cache = self.site, self.config, self.cache
         relative = self.settings["RELATIVE_URLS"]
+        output = Path(self.output_path)
+        # What every page shows besides its own content: settings and menu.
+        menu = [(page.title, page.url) for page in self.context.get("pages", [])]
+        common = digest(settings_digest(self.settings), menu)
+        shows = Fingerprints(site, common, self.context.get("articles", []))
+        self._fingerprints = {p.key: shows.paper(p) for p in site.archive.papers}
 
-        def write(save_as, template, url, **values):
+        def write(save_as, template, url, fingerprint: bytes, lazy=None, **values):
+            """Render and write a page unless it is as the last build wrote it
+            from the same inputs. `lazy()` gives values worth computing only
+            for a page that is written."""
+            if cache.unchanged(save_as, fingerprint):
+                return
+            values.update(lazy() if lazy else {})
             writer.write_file(
                 save_as,
                 self.get_template(template),
@@ -158,6 +219,12 @@ class PapershelfGenerator(Generator):
                 page_name=url,
                 **values,
             )
+            cache.wrote(save_as, fingerprint)
+
+        def write_text(save_as: str, fingerprint: bytes, text: Callable[[], str]) -> None:
+            if not cache.unchanged(save_as, fingerprint):
+                _write_text(output / save_as, text())
+                cache.wrote(save_as, fingerprint)
 
         render = Renderer()
         abstracts: dict[str, Markup] = {}
@@ -167,60 +234,99 @@ class PapershelfGenerator(Generator):
                 abstracts[paper.key] = Markup(markup.abstract_html(paper.abstract))
             return abstracts[paper.key]
 
-        for paper in site.archive.papers:
+        def paper_values(paper) -> dict:
             notes = [
                 (note, Markup(render(note.body, ids=f"note-{n}-")))
                 for n, note in enumerate(paper.notes, start=1)
             ]
+            return {
+                "content": abstract_html(paper),
+                "notes": notes,
+                "new_note_url": new_note_url(config, paper),
+            }
+
+        for paper in site.archive.papers:
+            lazy = functools.partial(paper_values, paper)
+            fingerprint = self._fingerprints[paper.key]
             write(
                 paper.save_as,
                 "paper",
                 paper.url,
+                fingerprint,
+                lazy,
                 paper=paper,
                 day=site.day(paper),
-                content=abstract_html(paper),
-                notes=notes,
-                new_note_url=new_note_url(config, paper),
             )
         for day in site.days:
-            write(day.save_as, "date", day.url, day=day)
+            write(day.save_as, "date", day.url, shows.day(day), day=day)
         for month in site.months:
-            write(month.save_as, "month", month.url, month=month)
+            write(month.save_as, "month", month.url, shows.month(month), month=month)
         for year in site.years:
-            write(year.save_as, "year", year.url, year=year)
+            write(year.save_as, "year", year.url, shows.dates(), year=year)
         for page in site.tag_pages:
-            write(page.save_as, "tag", page.url, tag=page.tag, tag_page=page)
+            fingerprint = shows.tag_page(page)
+            write(page.save_as, "tag", page.url, fingerprint, tag=page.tag, tag_page=page)
         for curator in site.archive.curators:
-            write(curator.save_as, "curator", curator.url, curator=curator)
-        write(config.tags_save_as, "tags", config.tags_url)
-        write(config.search_save_as, "search", config.search_url)
-        write(config.curated_save_as, "curated", config.curated_url)
-        write(config.curators_save_as, "curators", config.curators_url)
-        write(config.dates_save_as, "dates", site.dates_url)
-        write(config.home_save_as, "home", "")
+            write(curator.save_as, "curator", curator.url, shows.curator(curator), curator=curator)
+        write(config.tags_save_as, "tags", config.tags_url, shows.tags())
+        write(config.search_save_as, "search", config.search_url, shows.search_page())
+        write(config.curated_save_as, "curated", config.curated_url, shows.curated())
+        write(config.curators_save_as, "curators", config.curators_url, shows.curators())
+        write(config.dates_save_as, "dates", site.dates_url, shows.dates())
+        write(config.home_save_as, "home", "", shows.home())
 
         feeds = [(site.archive.papers, config.feed_save_as, config.feed_url, None)]
         feeds += [(tag.papers, tag.feed_save_as, tag.feed_url, tag.name) for tag in site.tags]
-        for papers, save_as, url, title in feeds:
-            items = feed_items(papers, config.feed_size, abstract_html)
-            writer.write_feed(items, self.context, save_as, url, feed_title=title)
+        for feed_papers, save_as, url, title in feeds:
+            newest = feed_papers[: config.feed_size]
+            fingerprint = shows.feed(url, title, newest)
+            if not cache.unchanged(save_as, fingerprint):
+                items = feed_items(newest, config.feed_size, abstract_html)
+                writer.write_feed(items, self.context, save_as, url, feed_title=title)
+                cache.wrote(save_as, fingerprint)
 
-        output = Path(self.output_path)
         siteurl = "" if relative else self.settings["SITEURL"]
-        _write_text(output / config.export_save_as, papers_json(site.archive.papers, siteurl))
-        search = build_search_index(site.archive.papers, config.search_budget)
-        _write_text(output / config.search_index_save_as, search.index)
-        _write_text(output / config.search_documents_save_as, search.documents)
+
+        def record(paper) -> str:
+            fingerprint = self._fingerprints[paper.key] + siteurl.encode()
+            return cache.remember_as(
+                "records", paper.key, fingerprint, lambda: record_json(paper, siteurl)
+            )
+
+        export = functools.partial(papers_json, site.archive.papers, siteurl, record)
+        write_text(
+            config.export_save_as, shows.of("export", shows.shown(site.archive.papers)), export
+        )
+        searched = shows.search()
+        index, documents = config.search_index_save_as, config.search_documents_save_as
+        search = None
+        if not (cache.unchanged(index, searched) and cache.unchanged(documents, searched)):
+            search = cache.remember(
+                "search",
+                searched,
+                lambda: build_search_index(site.archive.papers, config.search_budget),
+            )
+            write_text(index, searched, lambda: search.index)
+            write_text(documents, searched, lambda: search.documents)
         css = pygments_css(config.pygments_style, config.pygments_dark_style)
         _write_text(output / self.settings["THEME_STATIC_DIR"] / "css" / "pygments.css", css)
+
+        stale = cache.remove_stale()
+        cache.save()
 
         for warning in site.archive.warnings:
             logger.warning("papershelf: %s", warning)
         console.print(site.archive.summary())
-        console.print(
-            f"papershelf: search index of {search.mode}: {search.raw_bytes:,} bytes, "
-            f"{search.gzip_bytes:,} gzipped"
-        )
+        if cache.skipped or stale:
+            console.print(
+                f"papershelf: {len(cache.writing) - cache.skipped:,} files written, "
+                f"{cache.skipped:,} unchanged, {len(stale):,} removed"
+            )
+        if search:
+            console.print(
+                f"papershelf: search index of {search.mode}: {search.raw_bytes:,} bytes, "
+                f"{search.gzip_bytes:,} gzipped"
+            )
 
 
 def _write_text(path: Path, text: str) -> None:

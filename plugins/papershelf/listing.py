@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from .cache import Remember, digest
 from .dates import snapshot_from_name
 from .listing_json import read_json
 from .listing_text import read_text
@@ -15,12 +16,17 @@ READERS = {".txt": read_text, ".json": read_json}
 
 
 def read_listing(
-    path: str | os.PathLike, snapshot: dt.date | None = None, display: str | None = None
+    path: str | os.PathLike,
+    snapshot: dt.date | None = None,
+    display: str | None = None,
+    remember: Remember | None = None,
 ) -> tuple[list[Entry], list[Problem]]:
     """Entries of one listing file and the problems found in it.
 
     The snapshot date comes from the file name unless it is given. `display`
     is how problems name the file (a path relative to the content folder).
+    `remember(key, compute)` can give a result computed before for the same
+    name, date and bytes (see `cache.py`).
     """
     path = Path(path)
     name = display or str(path)
@@ -36,10 +42,12 @@ def read_listing(
         data = path.read_bytes()
     except OSError as error:
         return [], [Problem(name, 1, f"cannot read the file: {error.strerror}")]
-    text, problem = decode(data, name)
-    if problem:
-        return [], [problem]
-    return reader(text, name, snapshot)
+
+    def parse() -> tuple[list[Entry], list[Problem]]:
+        text, problem = decode(data, name)
+        return ([], [problem]) if problem else reader(text, name, snapshot)
+
+    return remember(digest(name, snapshot, data), parse) if remember else parse()
 
 
 def decode(data: bytes, name: str) -> tuple[str, Problem | None]:

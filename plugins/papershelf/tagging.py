@@ -6,8 +6,11 @@ keywords that the settings map to tags, and the tags curators give a paper.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Iterable
 
+from .cache import Remember, digest
 from .config import Config
 from .identity import short_hash, slugify
 from .model import Paper, Tag
@@ -18,27 +21,46 @@ BROAD_MIN_PAPERS = 20
 
 
 def assign_tags(
-    papers: list[Paper], config: Config, extra: dict[str, Iterable[str]] | None = None
+    papers: list[Paper],
+    config: Config,
+    extra: dict[str, Iterable[str]] | None = None,
+    remember: Remember | None = None,
 ) -> tuple[list[Tag], list[str]]:
     """Tag every paper; returns the tags (by name) and warnings about rules.
 
     `extra` maps a paper key to tag names from elsewhere (curators' notes).
     Papers must be in archive order (newest first): tag lists keep it.
+    `remember(key, compute)` can give a paper's topics found before.
     """
     rules = compile_rules(config.topics)
+    rules_key = digest(dict(config.topics), config.topic_min_mentions)
+    hashed = functools.partial(hashlib.blake2b, digest_size=16, key=rules_key)
+
+    def topics(paper: Paper) -> list[str]:
+        def match() -> list[str]:
+            return topics_of(paper.title, paper.abstract, rules, config.topic_min_mentions)
+
+        if remember is None:
+            return match()
+        return remember(hashed(f"{paper.title}\0{paper.abstract}".encode()).digest(), match)
+
     keyword_tags = {fold(k): v for k, v in config.keyword_tags.items()}
     extra = extra or {}
-    tags: dict[str, Tag] = {}
+    tags: dict[str, Tag] = {}  # by folded name
+    named: dict[str, Tag] = {}  # by name as written: the same few names, many times
     rule_counts: dict[str, int] = {rule.tag: 0 for rule in rules}
 
     def tag_named(name: str) -> Tag:
-        key = fold(" ".join(name.split()))
-        if key not in tags:
-            tags[key] = Tag(name=" ".join(name.split()), slug="")
-        return tags[key]
+        if name not in named:
+            key = fold(" ".join(name.split()))
+            if key not in tags:
+                tags[key] = Tag(name=" ".join(name.split()), slug="")
+            named[name] = tags[key]
+        return named[name]
 
+    order = _FoldedNames()
     for paper in papers:
-        matched = topics_of(paper.title, paper.abstract, rules, config.topic_min_mentions)
+        matched = topics(paper)
         for name in matched:
             rule_counts[name] += 1
         names = [
@@ -47,11 +69,11 @@ def assign_tags(
             *extra.get(paper.key, ()),
         ]
         paper_tags = list(dict.fromkeys(tag_named(name) for name in names if name.strip()))
-        paper.tags = tuple(sorted(paper_tags, key=lambda t: fold(t.name)))
+        paper.tags = tuple(sorted(paper_tags, key=order.__getitem__))
         for tag in paper.tags:
             tag.papers.append(paper)
 
-    ordered = sorted(tags.values(), key=lambda t: fold(t.name))
+    ordered = sorted(tags.values(), key=order.__getitem__)
     _assign_slugs(ordered, config)
     warnings = [
         f"topic {name!r} tags {count} of {len(papers)} papers: its patterns are too broad"
@@ -73,3 +95,11 @@ def _assign_slugs(tags: list[Tag], config: Config) -> None:
         tag.save_as = config.tag_save_as.format(slug=slug)
         tag.feed_url = config.tag_feed_url.format(slug=slug)
         tag.feed_save_as = config.tag_feed_save_as.format(slug=slug)
+
+
+class _FoldedNames(dict):
+    """Tag -> its folded name, the order of tags everywhere (computed once)."""
+
+    def __missing__(self, tag: Tag) -> str:
+        self[tag] = fold(tag.name)
+        return self[tag]

@@ -1,0 +1,205 @@
+"""Incremental builds: what the last build read and wrote, by content hash.
+
+Kept in Pelican's cache folder (`CACHE_PATH/papershelf/`) and used as Pelican
+uses its own content cache: saved when `CACHE_CONTENT` is on, loaded when
+`LOAD_CONTENT_CACHE` is on (`pelican --ignore-cache` turns that off, giving a
+build from scratch). Three things are kept:
+
+- memos: parsed listings, by file name and a hash of the file's bytes, and
+  the topics of each paper, by a hash of the rules, its title and abstract;
+- for every file the plugin writes, a fingerprint of everything it shows and
+  the size and time the file had when written. A file whose fingerprint is
+  unchanged and that is still as it was written is neither rendered nor
+  written again; a file the build no longer makes is deleted.
+
+Every cache is keyed on a fingerprint of papershelf's own code and the
+theme's templates, so a new version or a template edit starts from scratch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+FORMAT = 1
+T = TypeVar("T")
+Remember = Callable[[bytes, Callable[[], T]], T]
+
+
+def digest(*parts) -> bytes:
+    """A fingerprint of picklable values (strings, numbers, dates, tuples...)."""
+    return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=16).digest()
+
+
+def tree_digest(*folders: str | os.PathLike) -> bytes:
+    """A fingerprint of every file below the folders: names and bytes."""
+    h = hashlib.blake2b(digest_size=16)
+    for folder in folders:
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return h.digest()
+
+
+def file_digest(files: list[Path], *parts) -> bytes:
+    """A fingerprint of files (their paths and bytes) and other values."""
+    h = hashlib.blake2b(digest(*parts), digest_size=16)
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b"\0unreadable"
+        h.update(f"{path}\0{len(data)}\0".encode() + data)
+    return h.digest()
+
+
+# Settings that steer the run, not what it writes: switching between
+# `make html`, `pelican --debug` and `make devserver` keeps the cache.
+RUN_SETTINGS = frozenset(
+    {
+        "DEBUG", "PORT", "BIND", "PATH", "OUTPUT_PATH", "CACHE_PATH", "CACHE_CONTENT",
+        "LOAD_CONTENT_CACHE", "CHECK_MODIFIED_METHOD", "GZIP_CACHE", "CONTENT_CACHING_LAYER",
+        "DELETE_OUTPUT_DIRECTORY", "OUTPUT_RETENTION", "WRITE_SELECTED", "LOG_FILTER",
+    }
+)  # fmt: skip
+
+
+def settings_digest(settings: dict) -> bytes:
+    """A fingerprint of the settings that can be written as JSON (the others
+    are functions and objects, which no page shows), less RUN_SETTINGS."""
+    plain = {}
+    for key in sorted(settings.keys() - RUN_SETTINGS):
+        try:
+            plain[key] = json.dumps(settings[key], sort_keys=True, default=str)
+        except (TypeError, ValueError):
+            continue
+    return digest(plain)
+
+
+@dataclass
+class _Written:
+    digest: bytes
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class BuildCache:
+    """The caches of one build; `save` keeps them for the next."""
+
+    path: Path | None  # None: caching is off
+    key: bytes  # code and templates: anything else starts from scratch
+    output: str
+    load: bool = True
+    memos: dict[str, dict] = field(default_factory=dict)  # the last build's, once read
+    using: dict[str, dict] = field(default_factory=dict)  # this build's
+    written: dict[str, _Written] = field(default_factory=dict)
+    writing: dict[str, _Written] = field(default_factory=dict)
+    skipped: int = 0
+
+    @classmethod
+    def open(cls, settings: dict, output: str, key: bytes) -> BuildCache:
+        folder = Path(settings.get("CACHE_PATH") or "cache") / "papershelf"
+        enabled = bool(settings.get("CACHE_CONTENT"))
+        cache = cls(folder if enabled else None, key, str(output))
+        cache.load = enabled and bool(settings.get("LOAD_CONTENT_CACHE"))
+        saved = cache._read("written")
+        if saved and saved["output"] == cache.output:
+            cache.written = saved["value"]
+        return cache
+
+    def _read(self, name: str) -> dict | None:
+        """A file of the cache, if it was written for this code and templates."""
+        if not self.load or self.path is None:
+            return None
+        try:
+            with open(self.path / f"{name}.pickle", "rb") as file:
+                saved = pickle.load(file)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None  # no cache yet, or an unreadable one: build from scratch
+        if not isinstance(saved, dict) or saved.get("format") != (FORMAT, self.key):
+            return None
+        return saved
+
+    def _write(self, name: str, value, **extra) -> None:
+        self.path.mkdir(parents=True, exist_ok=True)
+        temporary = self.path / f"{name}.pickle.tmp"
+        with open(temporary, "wb") as file:
+            pickle.dump({"format": (FORMAT, self.key), "value": value, **extra}, file, protocol=5)
+        temporary.replace(self.path / f"{name}.pickle")
+
+    def remember(self, memo: str, key: bytes, compute: Callable[[], T]) -> T:
+        """`compute()`, or what it gave the last build for the same key."""
+        last, now = self._memo(memo), self.using.setdefault(memo, {})
+        now[key] = last[key] if key in last else compute()
+        return now[key]
+
+    def remember_as(self, memo: str, name, fingerprint: bytes, compute: Callable[[], T]) -> T:
+        """Like `remember`, for a memo that a build uses only in part: one
+        value per name, good while its fingerprint is the same. Entries are
+        kept for the next build whether this one used them or not."""
+        last, now = self._memo(memo), self.using.setdefault(memo, {})
+        if not now:
+            now.update(last)
+        kept = now.get(name)
+        if kept is None or kept[0] != fingerprint:
+            now[name] = kept = (fingerprint, compute())
+        return kept[1]
+
+    def _memo(self, memo: str) -> dict:
+        if memo not in self.memos:
+            saved = self._read(memo)
+            self.memos[memo] = saved["value"] if saved else {}
+        return self.memos[memo]
+
+    def unchanged(self, save_as: str, fingerprint: bytes) -> bool:
+        """Whether the file is as the last build wrote it, from the same inputs;
+        if so it counts as written by this build too."""
+        before = self.written.get(save_as)
+        if before is None or before.digest != fingerprint:
+            return False
+        try:
+            # os rather than pathlib: this runs for every page of every build.
+            stat = os.stat(os.path.join(self.output, save_as))  # noqa: PTH116, PTH118
+        except OSError:
+            return False
+        if (stat.st_size, stat.st_mtime_ns) != (before.size, before.mtime_ns):
+            return False
+        self.writing[save_as] = before
+        self.skipped += 1
+        return True
+
+    def wrote(self, save_as: str, fingerprint: bytes) -> None:
+        stat = (Path(self.output) / save_as).stat()
+        self.writing[save_as] = _Written(fingerprint, stat.st_size, stat.st_mtime_ns)
+
+    def remove_stale(self) -> list[str]:
+        """Delete what the last build wrote and this one did not (a tag that
+        has gone, say), with folders left empty."""
+        stale = sorted(set(self.written) - set(self.writing))
+        root = Path(self.output).resolve()
+        for save_as in stale:
+            path = root / save_as
+            path.unlink(missing_ok=True)
+            folder = path.parent
+            while folder != root and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+                folder = folder.parent
+        return stale
+
+    def save(self) -> None:
+        """Keep what this build made; a memo used with the same keys as last
+        time is not written again."""
+        if self.path is None:
+            return
+        for memo, now in self.using.items():
+            last = self.memos.get(memo, {})
+            if now.keys() != last.keys() or any(now[k] is not last[k] for k in now):
+                self._write(memo, now)
+        self._write("written", self.writing, output=self.output)

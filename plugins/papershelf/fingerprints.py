@@ -1,0 +1,147 @@
+"""What each page shows, as a fingerprint: equal fingerprints, equal pages.
+
+An incremental build (see `cache.py`) renders a page again only when its
+fingerprint changes, so each one here must cover everything its template
+shows: the papers it lists (each by `paper_digest`, which covers everything a
+page can show of a paper), its neighbours and counts. Settings, the menu and
+the templates are covered once for all pages (`common`, and the cache's key).
+The tests build incrementally after every kind of change and compare the
+output with a build from scratch, byte for byte.
+"""
+
+from __future__ import annotations
+
+from .cache import digest
+from .model import Paper
+from .pages import Day, Site, TagPage
+
+
+def _link(paper: Paper | None):
+    return (paper.title, paper.url) if paper else None
+
+
+def paper_digest(paper: Paper) -> bytes:
+    """Everything a page can show about a paper, its neighbours by title and URL.
+
+    Plain tuples, strings and numbers only: pickling dataclasses and dates is
+    several times slower, and this runs for every paper of every build.
+    """
+    notes = tuple(
+        (
+            n.source,
+            n.line,
+            n.curator,
+            n.date.toordinal() if n.date else 0,
+            n.tags,
+            n.summary,
+            n.body,
+            n.curator_page.url if n.curator_page else "",
+        )
+        for n in paper.notes
+    )
+    return digest(
+        paper.key,
+        paper.slug,
+        paper.title,
+        paper.abstract,
+        paper.date.toordinal(),
+        paper.dated,
+        paper.authors,
+        paper.authors_count,
+        paper.upvotes,
+        paper.arxiv_id,
+        paper.links,
+        paper.keywords,
+        tuple((s.listing, s.snapshot.toordinal(), s.upvotes, s.source) for s in paper.sightings),
+        notes,
+        tuple((t.name, t.slug, t.url) for t in paper.tags),
+        paper.url,
+        paper.save_as,
+        _link(paper.previous),
+        _link(paper.next),
+    )
+
+
+class Fingerprints:
+    """Fingerprints of the pages and files of one site."""
+
+    def __init__(self, site: Site, common: bytes, articles: list) -> None:
+        self.site = site
+        self.common = common  # settings and menu: every page shows them
+        self.papers = {paper.key: paper_digest(paper) for paper in site.archive.papers}
+        self.articles = [(a.title, a.url, a.date.isoformat(), a.locale_date) for a in articles[:5]]
+        archive = site.archive
+        self.calendar = digest(
+            len(archive.papers),
+            len(archive.listings),
+            [
+                (
+                    y.url,
+                    y.count,
+                    [(m.url, m.count, [(d.url, len(d.papers)) for d in m.days]) for m in y.months],
+                )
+                for y in site.years
+            ],
+        )
+
+    def of(self, kind: str, *parts) -> bytes:
+        return self.common + digest(kind, *parts)
+
+    def shown(self, papers: list[Paper]) -> bytes:
+        return b"".join(self.papers[paper.key] for paper in papers)
+
+    def paper(self, paper: Paper) -> bytes:
+        return self.common + self.papers[paper.key]
+
+    def day(self, day: Day) -> bytes:
+        neighbours = [d.url for d in (day.previous, day.next) if d]
+        return self.of("day", day.url, self.shown(day.papers), neighbours)
+
+    def month(self, month) -> bytes:
+        return self.of("month", month.url, [(d.url, self.shown(d.papers)) for d in month.days])
+
+    def tag_page(self, page: TagPage) -> bytes:
+        tag = page.tag
+        counts = (tag.name, tag.url, len(tag.papers), page.number, page.count)
+        return self.of("tag", page.url, counts, self.shown(page.papers))
+
+    def curator(self, curator) -> bytes:
+        notes = [self.papers[note.paper.key] for note in curator.notes]
+        return self.of("curator", curator.name, curator.url, notes)
+
+    def tags(self) -> bytes:
+        tags = [(t.name, t.url, t.feed_url, len(t.papers)) for t in self.site.tags]
+        return self.of("tags", tags, self.calendar)
+
+    def search_page(self) -> bytes:
+        return self.of("search page", self.calendar)
+
+    def curated(self) -> bytes:
+        archive = self.site.archive
+        return self.of("curated", self.shown(archive.curated), len(archive.curators))
+
+    def curators(self) -> bytes:
+        curators = [
+            (c.name, c.url, self.shown([n.paper for n in c.notes]))
+            for c in self.site.archive.curators
+        ]
+        return self.of("curators", curators)
+
+    def dates(self) -> bytes:
+        return self.of("dates", self.calendar)
+
+    def home(self) -> bytes:
+        days = [(day.url, self.shown(day.papers)) for day in self.site.home_days]
+        return self.of("home", self.calendar, days, self.articles)
+
+    def feed(self, url: str, title: str | None, papers: list[Paper]) -> bytes:
+        return self.of("feed", url, title, self.shown(papers))
+
+    def search(self) -> bytes:
+        """What the search index is made of: a note edit does not change it."""
+        searched = "\0".join(
+            f"{p.url}\0{p.title}\0{p.abstract}\0{p.date}\0{p.arxiv_id}\0{p.authors}\0"
+            + ",".join(t.name for t in p.tags)
+            for p in self.site.archive.papers
+        )
+        return self.of("search", searched)
