@@ -9,6 +9,7 @@ spans, so every output agrees on what the text says.
 
 from __future__ import annotations
 
+import functools
 import html as _html
 import re
 import unicodedata
@@ -98,8 +99,15 @@ def _trim_url(url: str) -> str:
 
 def spans(text: str) -> list[Span]:
     """Split listing text into spans of plain text, emphasis, math and URLs."""
+    return list(_spans(text))
+
+
+# A paper's title and abstract are read for its page, lists, feeds, search
+# and export: remember the latest few thousand.
+@functools.lru_cache(maxsize=32_768)
+def _spans(text: str) -> tuple[Span, ...]:
     if "\\" not in text and "$" not in text and "://" not in text:
-        return [Span("text", text)] if text else []  # most text: nothing to read
+        return (Span("text", text),) if text else ()  # most text: nothing to read
     text = _ACCENT_RE.sub(_accent, text)
     text = _ESCAPED_RE.sub(lambda m: _ESCAPED[m[1]], text)
     out: list[Span] = []
@@ -129,12 +137,13 @@ def spans(text: str) -> list[Span]:
             add(style, match["decl_text"] if match["decl"] else match["cmd_text"])
         pos = end
     add("text", text[pos:])
-    return out
+    return tuple(out)
 
 
+@functools.lru_cache(maxsize=32_768)
 def plain(text: str) -> str:
     """The text as a reader sees it, without any markup."""
-    return "".join(span.text for span in spans(text))
+    return "".join(span.text for span in _spans(text))
 
 
 def preview(text: str, limit: int = 280) -> str:

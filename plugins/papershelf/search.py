@@ -62,13 +62,22 @@ def words(text: str) -> list[str]:
     return [w for w in (trim(w) for w in _SEPARATORS.split(normalise(text))) if w]
 
 
+_TERM_OF: dict[str, str] = {}  # word as split -> its index term, "" for none
+
+
 def terms(normalised: str) -> list[str]:
     """The index terms of a normalised field: words less stop words, stemmed."""
     found = []
     for word in _SEPARATORS.split(normalised):
-        word = word if word.isalnum() else trim(word)  # most words need no trimming
-        if word and word not in STOP_WORDS:
-            found.append(stem(word))
+        term = _TERM_OF.get(word)
+        if term is None:
+            if len(_TERM_OF) > 1_000_000:  # a bound on memory, far above a real vocabulary
+                _TERM_OF.clear()
+            trimmed = word if word.isalnum() else trim(word)  # most words need no trimming
+            term = stem(trimmed) if trimmed and trimmed not in STOP_WORDS else ""
+            _TERM_OF[word] = term
+        if term:
+            found.append(term)
     return found
 
 
@@ -198,38 +207,58 @@ def documents_json(papers: list[Paper]) -> str:
     return json.dumps(records, ensure_ascii=False, separators=(",", ":"))
 
 
+def _abstract_terms(paper: Paper) -> list[str]:
+    return terms(normalise(latex.plain(paper.abstract)))
+
+
 def build_search_index(papers: list[Paper], budget: int) -> SearchIndex:
     """The index with full abstracts if they fit in `budget` gzipped bytes;
     else each abstract's most distinctive terms, as many as fit; and if even
-    the other fields do not fit, authors by family name only."""
-    documents = [{f: terms(v) for f, v in _document(paper).items()} for paper in papers]
-    abstracts = [d["abstract"] for d in documents]
+    the other fields do not fit, authors by family name only.
+
+    Abstracts are most of the work: a sample of papers tells whether they can
+    fit, and they are read whole only when some of each will be kept.
+    """
+    documents = [
+        {f: terms(v) for f, v in _document(paper).items() if f != "abstract"} for paper in papers
+    ]
 
     def size_with(abstract_terms: list[list[str]]) -> tuple[str, int]:
-        shorter = [{**d, "abstract": a} for d, a in zip(documents, abstract_terms, strict=True)]
-        serialized = serialize_terms(shorter)
+        whole = [{**d, "abstract": a} for d, a in zip(documents, abstract_terms, strict=True)]
+        serialized = serialize_terms(whole)
         return serialized, _gzip_size(serialized)
 
-    # A sample tells whether full abstracts can fit, without indexing them all.
     every = max(1, len(documents) // SAMPLE)
-    sample = documents[::every]
-    estimate = _gzip_size(serialize_terms(sample)) * len(documents) / max(1, len(sample))
-    mode = "full abstracts"
-    if estimate <= budget * 1.25:
+    sample = [
+        (d, _abstract_terms(p)) for d, p in zip(documents[::every], papers[::every], strict=True)
+    ]
+    scale = len(documents) / max(1, len(sample))
+
+    def estimate(with_abstracts: bool) -> float:
+        shown = [{**d, "abstract": a if with_abstracts else []} for d, a in sample]
+        return _gzip_size(serialize_terms(shown)) * scale
+
+    whole = estimate(with_abstracts=True)
+    abstracts: list[list[str]] | None = None
+    if whole <= budget * 1.25:
+        abstracts = [_abstract_terms(paper) for paper in papers]
         serialized, size = size_with(abstracts)
         if size <= budget:
-            return _search_index(papers, serialized, mode, size)
+            return _search_index(papers, serialized, "full abstracts", size)
     none = [[] for _ in documents]
-    without, base = size_with(none)
     modes = []
+    without, base = size_with(none) if estimate(False) <= budget else ("", budget + 1)
     if base > budget:
         for document, paper in zip(documents, papers, strict=True):
             document["authors"] = terms(normalise(", ".join(n.split()[-1] for n in paper.authors)))
         without, base = size_with(none)
         modes.append("authors by family name")
     # The index grows about linearly with the terms kept per abstract.
-    per_term = max(1.0, (estimate - base) / max(1, sum(len(set(a)) for a in abstracts)))
+    sample_terms = sum(len(set(a)) for _, a in sample) * scale
+    per_term = max(1.0, (whole - base) / max(1.0, sample_terms))
     k = max(0, int((budget - base) / per_term / max(1, len(documents))))
+    if k and abstracts is None:
+        abstracts = [_abstract_terms(paper) for paper in papers]
     while True:
         serialized, size = size_with(distinctive_terms(abstracts, k)) if k else (without, base)
         if size <= budget or k == 0:
