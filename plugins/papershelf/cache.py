@@ -3,10 +3,11 @@
 Kept in Pelican's cache folder (`CACHE_PATH/papershelf/`) and used as Pelican
 uses its own content cache: saved when `CACHE_CONTENT` is on, loaded when
 `LOAD_CONTENT_CACHE` is on (`pelican --ignore-cache` turns that off, giving a
-build from scratch). Three things are kept:
+build from scratch). Two kinds of things are kept:
 
-- memos: parsed listings, by file name and a hash of the file's bytes, and
-  the topics of each paper, by a hash of the rules, its title and abstract;
+- memos of work done: listings parsed and merged (by a hash of every
+  listing file), each paper's topics (by a hash of the rules, its title and
+  abstract), its list items and export record, and the search index;
 - for every file the plugin writes, a fingerprint of everything it shows and
   the size and time the file had when written. A file whose fingerprint is
   unchanged and that is still as it was written is neither rendered nor
@@ -70,13 +71,21 @@ RUN_SETTINGS = frozenset(
 )  # fmt: skip
 
 
+def _by_name(value) -> str:
+    """A function (a Jinja filter, say) by its name: its address changes each run."""
+    if callable(value):
+        return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', '')}"
+    raise TypeError(type(value).__name__)
+
+
 def settings_digest(settings: dict) -> bytes:
-    """A fingerprint of the settings that can be written as JSON (the others
-    are functions and objects, which no page shows), less RUN_SETTINGS."""
+    """A fingerprint of the settings, less RUN_SETTINGS: plain data as JSON,
+    functions by name (so a changed function body needs --ignore-cache), and
+    other objects not at all."""
     plain = {}
     for key in sorted(settings.keys() - RUN_SETTINGS):
         try:
-            plain[key] = json.dumps(settings[key], sort_keys=True, default=str)
+            plain[key] = json.dumps(settings[key], sort_keys=True, default=_by_name)
         except (TypeError, ValueError):
             continue
     return digest(plain)
