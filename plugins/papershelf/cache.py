@@ -202,13 +202,22 @@ class BuildCache:
                 folder = folder.parent
         return stale
 
+    def keep(self, memo: str) -> None:
+        """Save a memo now and let go of it: a build of 50,000 papers needs
+        the memory its listings and papers take for the pages."""
+        now = self.using.pop(memo, None)
+        last = self.memos.pop(memo, {})
+        if self.path is not None and now is not None and _changed(now, last):
+            self._write(memo, now)
+
     def save(self) -> None:
         """Keep what this build made; a memo used with the same keys as last
         time is not written again."""
-        if self.path is None:
-            return
-        for memo, now in self.using.items():
-            last = self.memos.get(memo, {})
-            if now.keys() != last.keys() or any(now[k] is not last[k] for k in now):
-                self._write(memo, now)
-        self._write("written", self.writing, output=self.output)
+        for memo in list(self.using):
+            self.keep(memo)
+        if self.path is not None:
+            self._write("written", self.writing, output=self.output)
+
+
+def _changed(now: dict, last: dict) -> bool:
+    return now.keys() != last.keys() or any(now[key] is not last[key] for key in now)

@@ -81,6 +81,9 @@ def load_archive(content_path: str, config: Config, cache: BuildCache | None = N
         # Pickled: the archive adds notes and tags to the papers it is given.
         frozen = cache.remember("papers", key, lambda: pickle.dumps(merged(), protocol=5))
         names, papers, entries, problems = pickle.loads(frozen)
+        del frozen
+        cache.keep("listings")
+        cache.keep("papers")
     notes, trouble = read_notes(content_path, config)
     problems = problems + trouble
     if not problems:
@@ -227,7 +230,8 @@ class PapershelfGenerator(Generator):
                 cache.wrote(save_as, fingerprint)
 
         render = Renderer()
-        abstracts: dict[str, Markup] = {}
+
+        abstracts: dict[str, Markup] = {}  # feeds share papers: at most feed_size per feed
 
         def abstract_html(paper) -> Markup:
             if paper.key not in abstracts:
@@ -240,7 +244,7 @@ class PapershelfGenerator(Generator):
                 for n, note in enumerate(paper.notes, start=1)
             ]
             return {
-                "content": abstract_html(paper),
+                "content": Markup(markup.abstract_html(paper.abstract)),
                 "notes": notes,
                 "new_note_url": new_note_url(config, paper),
             }
@@ -274,6 +278,8 @@ class PapershelfGenerator(Generator):
         write(config.curators_save_as, "curators", config.curators_url, shows.curators())
         write(config.dates_save_as, "dates", site.dates_url, shows.dates())
         write(config.home_save_as, "home", "", shows.home())
+        cache.keep("items")  # every list is written: free their items for the search index
+        self._items.clear()
 
         feeds = [(site.archive.papers, config.feed_save_as, config.feed_url, None)]
         feeds += [(tag.papers, tag.feed_save_as, tag.feed_url, tag.name) for tag in site.tags]
@@ -297,6 +303,7 @@ class PapershelfGenerator(Generator):
         write_text(
             config.export_save_as, shows.of("export", shows.shown(site.archive.papers)), export
         )
+        cache.keep("records")
         searched = shows.search()
         index, documents = config.search_index_save_as, config.search_documents_save_as
         search = None

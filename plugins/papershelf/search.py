@@ -125,16 +125,13 @@ def serialize(documents: list[dict[str, str]], fields: dict[str, int] = FIELDS) 
 def serialize_terms(documents: list[dict[str, list[str]]], fields: dict[str, int] = FIELDS) -> str:
     """`serialize` for documents whose fields are already index terms."""
     postings: dict[str, dict] = {}
-    frequencies: list[tuple[str, str, Counter, int]] = []
     totals = dict.fromkeys(fields, 0)
     for number, document in enumerate(documents):
         ref = str(number)
         for field in fields:
             field_terms = document[field]
-            counts = Counter(field_terms)
             totals[field] += len(field_terms)
-            frequencies.append((field, ref, counts, len(field_terms)))
-            for term in counts:
+            for term in dict.fromkeys(field_terms):
                 posting = postings.get(term)
                 if posting is None:
                     posting = postings[term] = {f: {} for f in fields}
@@ -147,14 +144,19 @@ def serialize_terms(documents: list[dict[str, list[str]]], fields: dict[str, int
         for term, posting in postings.items()
         for n in [sum(len(posting[f]) for f in fields)]
     }
+    # Vectors in a second pass: holding every field's counts at once takes
+    # hundreds of MB at 50,000 papers.
     vectors = []
-    for field, ref, counts, length in frequencies:
-        boost, norm = fields[field], 1 - B + B * (length / average[field]) if length else 0
-        elements = []
-        for term, tf in sorted(counts.items(), key=lambda item: postings[item[0]]["_index"]):
-            score = idf[term] * ((K1 + 1) * tf) / (K1 * norm + tf) * boost
-            elements += [postings[term]["_index"], round(score, 3)]
-        vectors.append([f"{field}/{ref}", elements])
+    for number, document in enumerate(documents):
+        for field in fields:
+            field_terms = document[field]
+            counts, length = Counter(field_terms), len(field_terms)
+            boost, norm = fields[field], 1 - B + B * (length / average[field]) if length else 0
+            elements = []
+            for term, tf in sorted(counts.items(), key=lambda item: postings[item[0]]["_index"]):
+                score = idf[term] * ((K1 + 1) * tf) / (K1 * norm + tf) * boost
+                elements += [postings[term]["_index"], round(score, 3)]
+            vectors.append([f"{field}/{number}", elements])
     # lunr.js inserts terms into its token set in order and compares with `<`.
     ordered = sorted(postings.items(), key=lambda item: item[0].encode("utf-16-be"))
     data = {
