@@ -71,11 +71,23 @@ def test_pushes_to_main_deploy_with_the_pages_actions_one_at_a_time():
         "actions/checkout",
         "actions/setup-python",
         "actions/configure-pages",
+        "actions/cache",
         "actions/upload-pages-artifact",
         "actions/deploy-pages",
     ]
     build = next(s for s in steps(workflow) if s.get("name") == "Build")
     assert build["run"] == 'make publish SITEURL="${{ steps.pages.outputs.base_url }}"'
+
+
+@pytest.mark.parametrize("name", ["check.yml", "deploy.yml"])
+def test_builds_in_actions_restore_the_last_builds_cache(name):
+    workflow = load(name)
+    names = [s.get("name") or s.get("uses") for s in steps(workflow)]
+    cache = next(s for s in steps(workflow) if s.get("uses", "").startswith("actions/cache@"))
+    assert cache["with"]["path"] == "cache/"
+    assert cache["with"]["restore-keys"] == "papershelf-"
+    build = next(n for n in names if n.startswith("Build"))
+    assert names.index(cache["name"]) < names.index(build)
 
 
 def test_a_daily_update_fetches_missing_days_into_one_pull_request():
