@@ -8,6 +8,7 @@ import http.server
 import os
 import shutil
 import subprocess
+import sys
 import threading
 from importlib import resources
 from pathlib import Path
@@ -37,6 +38,14 @@ def build_site(content: Path, output: Path, settings_file: str = "pelicanconf.py
     )
     Pelican(settings).run()
     return output
+
+
+def pelican_command(content: Path, output: Path, *extra: str) -> list[str]:
+    """`pelican` as a separate process, with the project's settings and a cache
+    beside the output (never the repository's own cache/)."""
+    command = [sys.executable, "-m", "pelican", str(content), "-o", str(output)]
+    command += ["-s", str(ROOT / "pelicanconf.py"), "--cache-path", str(output.parent / "cache")]
+    return [*command, *extra]
 
 
 def make_content(folder: Path, *listings: Path) -> Path:

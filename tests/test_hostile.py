@@ -12,14 +12,22 @@ import datetime as dt
 import random
 import shutil
 import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import feedparser
 import pytest
-from conftest import DATA, ROOT, SEED, build_site, make_content, nu_problems, serve
+from conftest import (
+    DATA,
+    ROOT,
+    SEED,
+    build_site,
+    make_content,
+    nu_problems,
+    pelican_command,
+    serve,
+)
 from papershelf.config import Config
 from papershelf.generator import load_archive
 from papershelf.listing_write import json_listing, text_listing
@@ -237,8 +245,7 @@ def test_searching_hostile_words_runs_nothing(browser, hostile_url, query):
 
 
 def pelican(content: Path, output: Path) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "pelican", str(content), "-o", str(output)]
-    command += ["-s", str(ROOT / "pelicanconf.py")]
+    command = pelican_command(content, output)
     return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=300)
 
 

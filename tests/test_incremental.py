@@ -5,11 +5,10 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS_JSON, CORPUS_TXT, ROOT, build_site
+from conftest import CORPUS_JSON, CORPUS_TXT, ROOT, build_site, pelican_command
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -155,8 +154,7 @@ def test_ignore_cache_builds_from_scratch(archive):
     original, stat = page.read_bytes(), page.stat()
     page.write_bytes(b"x" * len(original))
     os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    command = [sys.executable, "-m", "pelican", str(archive), "-o", str(output)]
-    command += ["-s", str(ROOT / "pelicanconf.py"), "--cache-path", str(output.parent / "cache")]
+    command = pelican_command(archive, output)
     subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
     assert page.read_bytes() == b"x" * len(original)
     subprocess.run([*command, "--ignore-cache"], check=True, capture_output=True, cwd=ROOT)

@@ -5,11 +5,10 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, build_site, make_content
+from conftest import ROOT, build_site, make_content, pelican_command
 from crawl import broken_local_links, crawl_http, links_of
 
 
@@ -184,8 +183,7 @@ def test_the_same_content_builds_a_byte_identical_site(tmp_path, seed_site):
     """Another process, with another hash seed: no set or dict order leaks out."""
     shutil.copytree(ROOT / "content", tmp_path / "content")
     again = tmp_path / "output"
-    command = [sys.executable, "-m", "pelican", str(tmp_path / "content"), "-o", str(again)]
-    command += ["-s", str(ROOT / "pelicanconf.py"), "--cache-path", str(tmp_path / "cache")]
+    command = pelican_command(tmp_path / "content", again)
     environment = {**os.environ, "PYTHONHASHSEED": "12345"}
     subprocess.run(command, check=True, capture_output=True, cwd=ROOT, env=environment)
     files = sorted(p.relative_to(seed_site) for p in seed_site.rglob("*") if p.is_file())

@@ -73,7 +73,7 @@ def build(
     topics found by an earlier build (see `tagging.assign_tags`)."""
     config = config or Config()
     if listings is None:
-        listings = list(dict.fromkeys(e.listing for e in entries))
+        listings = _listings_of(entries)
     return assemble(merge(entries, config), len(entries), listings, notes, config, remember_topics)
 
 
