@@ -67,6 +67,7 @@ RUN_SETTINGS = frozenset(
         "DEBUG", "PORT", "BIND", "PATH", "OUTPUT_PATH", "CACHE_PATH", "CACHE_CONTENT",
         "LOAD_CONTENT_CACHE", "CHECK_MODIFIED_METHOD", "GZIP_CACHE", "CONTENT_CACHING_LAYER",
         "DELETE_OUTPUT_DIRECTORY", "OUTPUT_RETENTION", "WRITE_SELECTED", "LOG_FILTER",
+        "PAPERSHELF_JOBS",
     }
 )  # fmt: skip
 
@@ -184,9 +185,10 @@ class BuildCache:
         self.skipped += 1
         return True
 
-    def wrote(self, save_as: str, fingerprint: bytes) -> None:
+    def wrote(self, save_as: str, fingerprint: bytes) -> _Written:
         stat = (Path(self.output) / save_as).stat()
         self.writing[save_as] = _Written(fingerprint, stat.st_size, stat.st_mtime_ns)
+        return self.writing[save_as]
 
     def remove_stale(self) -> list[str]:
         """Delete what the last build wrote and this one did not (a tag that

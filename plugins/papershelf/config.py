@@ -78,6 +78,7 @@ class Config:
     topic_min_mentions: int = 2  # abstract mentions that tag a paper
     broad_topic_share: float = 0.5  # warn about a topic that tags more of the archive
     keyword_tags: Mapping = field(default_factory=dict)  # {API ai_keyword: tag}
+    jobs: int = 0  # processes that render pages; 0: one per core
 
     @classmethod
     def from_settings(cls, settings: Mapping) -> Config:
@@ -109,6 +110,8 @@ class Config:
                 raise SettingsError(
                     f"{PREFIX}{setting.name.upper()} = {value!r} is not a valid pattern: {error}"
                 ) from None
+        if not isinstance(self.jobs, int) or self.jobs < 0:
+            raise SettingsError(f"{PREFIX}JOBS = {self.jobs!r}: give a number of processes, or 0")
         try:
             compile_rules(self.topics)
         except (ValueError, TypeError, AttributeError) as error:

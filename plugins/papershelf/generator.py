@@ -12,10 +12,11 @@ from pathlib import Path
 import pelican
 from jinja2 import FileSystemBytecodeCache
 from markupsafe import Markup
+from pelican import signals
 from pelican.generators import Generator
 from pelican.log import console
 
-from . import latex, markup
+from . import latex, markup, workers
 from .archive import Archive, assemble, merge, summary
 from .cache import BuildCache, digest, file_digest, settings_digest, tree_digest
 from .config import Config, SettingsError
@@ -28,7 +29,7 @@ from .markup import Renderer, math_html, pygments_css
 from .model import ContentError, Entry, Note, Paper, Problem
 from .notes import new_note_url, read_note, source_url
 from .pages import lay_out
-from .search import build_search_index
+from .search import SearchIndex, build_search_index
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +106,7 @@ def listing_plain(text: str) -> str:
     return latex.plain(text)
 
 
+@functools.lru_cache(maxsize=4096)
 def long_date(date) -> str:
     return f"{date:%B} {date.day}, {date.year}"
 
@@ -143,6 +145,9 @@ class PapershelfGenerator(Generator):
         super().__init__(*args, **kwargs)
         # Listing text reaches templates as str: escape everything by default.
         self.env.autoescape = True
+        # A build reads each template once; `pelican --autoreload` makes a new
+        # generator, and so a new environment, for every build.
+        self.env.auto_reload = False
         self.env.filters.update(
             listing_html=listing_html,
             listing_plain=listing_plain,
@@ -153,6 +158,7 @@ class PapershelfGenerator(Generator):
             paper_links=paper_links, note_source_url=self._source_url, paper_item=self._paper_item
         )
         self._items: dict[tuple, str] = {}
+        self._fresh_items: dict[tuple, tuple[bytes, str]] = {}  # rendered by this process
         self._fingerprints: dict[str, bytes] = {}  # paper key -> its digest with the settings
         try:
             self.config = Config.from_settings(self.settings)
@@ -182,8 +188,23 @@ class PapershelfGenerator(Generator):
             if fingerprint is None:
                 self._items[key] = render()
             else:
-                self._items[key] = self.cache.remember_as("items", key, fingerprint, render)
+
+                def fresh() -> str:
+                    self._fresh_items[key] = (fingerprint, render())
+                    return self._fresh_items[key][1]
+
+                self._items[key] = self.cache.remember_as("items", key, fingerprint, fresh)
         return Markup(self._items[key].replace(_SITEURL, siteurl))
+
+    def _run(self, tasks: list, search_index: Callable | None) -> tuple:
+        """The tasks on every core (see workers.py), the search index beside them."""
+        jobs = self.config.jobs or workers.cores()
+        if signals.content_written.receivers:
+            jobs = 1  # another plugin follows the pages written: keep them in its process
+        for name in ("paper", "_paper_item", "date", "month", "tag"):
+            self.get_template(name)  # compiled once, before the processes part
+        self._fresh_items = {}
+        return workers.run(tasks, jobs, search_index, lambda: self._fresh_items)
 
     def _source_url(self, note) -> str:
         return source_url(self.config, note)
@@ -206,12 +227,16 @@ class PapershelfGenerator(Generator):
         shows = Fingerprints(site, common, self.context.get("articles", []))
         self._fingerprints = {p.key: shows.paper(p) for p in site.archive.papers}
 
+        tasks: list[Callable[[], tuple]] = []  # one a file, run by `workers.run`
+
         def write(save_as, template, url, fingerprint: bytes, lazy=None, **values):
             """Render and write a page unless it is as the last build wrote it
             from the same inputs. `lazy()` gives values worth computing only
             for a page that is written."""
-            if cache.unchanged(save_as, fingerprint):
-                return
+            if not cache.unchanged(save_as, fingerprint):
+                tasks.append(lambda: render(save_as, template, url, fingerprint, lazy, values))
+
+        def render(save_as, template, url, fingerprint, lazy, values) -> tuple:
             values.update(lazy() if lazy else {})
             writer.write_file(
                 save_as,
@@ -222,14 +247,14 @@ class PapershelfGenerator(Generator):
                 page_name=url,
                 **values,
             )
-            cache.wrote(save_as, fingerprint)
+            return save_as, cache.wrote(save_as, fingerprint)
 
         def write_text(save_as: str, fingerprint: bytes, text: Callable[[], str]) -> None:
             if not cache.unchanged(save_as, fingerprint):
                 _write_text(output / save_as, text())
                 cache.wrote(save_as, fingerprint)
 
-        render = Renderer()
+        note_html = Renderer()
 
         abstracts: dict[str, Markup] = {}  # feeds share papers: at most feed_size per feed
 
@@ -240,7 +265,7 @@ class PapershelfGenerator(Generator):
 
         def paper_values(paper) -> dict:
             notes = [
-                (note, Markup(render(note.body, ids=f"note-{n}-")))
+                (note, Markup(note_html(note.body, ids=f"note-{n}-")))
                 for n, note in enumerate(paper.notes, start=1)
             ]
             return {
@@ -278,8 +303,11 @@ class PapershelfGenerator(Generator):
         write(config.curators_save_as, "curators", config.curators_url, shows.curators())
         write(config.dates_save_as, "dates", site.dates_url, shows.dates())
         write(config.home_save_as, "home", "", shows.home())
-        cache.keep("items")  # every list is written: free their items for the search index
-        self._items.clear()
+
+        def feed(feed_papers, save_as, url, title, fingerprint) -> tuple:
+            items = feed_items(feed_papers, config.feed_size, abstract_html)
+            writer.write_feed(items, self.context, save_as, url, feed_title=title)
+            return save_as, cache.wrote(save_as, fingerprint)
 
         feeds = [(site.archive.papers, config.feed_save_as, config.feed_url, None)]
         feeds += [(tag.papers, tag.feed_save_as, tag.feed_url, tag.name) for tag in site.tags]
@@ -287,9 +315,30 @@ class PapershelfGenerator(Generator):
             newest = feed_papers[: config.feed_size]
             fingerprint = shows.feed(url, title, newest)
             if not cache.unchanged(save_as, fingerprint):
-                items = feed_items(newest, config.feed_size, abstract_html)
-                writer.write_feed(items, self.context, save_as, url, feed_title=title)
-                cache.wrote(save_as, fingerprint)
+                tasks.append(functools.partial(feed, newest, save_as, url, title, fingerprint))
+
+        searched = shows.search()
+        index, documents = config.search_index_save_as, config.search_documents_save_as
+        search_index = None
+        if not (cache.unchanged(index, searched) and cache.unchanged(documents, searched)):
+
+            def search_index() -> SearchIndex:
+                build = functools.partial(
+                    build_search_index, site.archive.papers, config.search_budget
+                )
+                return cache.remember("search", searched, build)
+
+        written, built, reports = self._run(tasks, search_index)
+        cache.writing.update(written)
+        for fresh in reports:  # list items the other processes rendered
+            for key, (fingerprint, item) in fresh.items():
+                cache.remember_as("items", key, fingerprint, lambda item=item: item)
+        cache.keep("items")  # every list is written: free their items
+        self._items.clear()
+        search = cache.remember("search", searched, lambda: built) if built else None
+        if search:
+            write_text(index, searched, lambda: search.index)
+            write_text(documents, searched, lambda: search.documents)
 
         siteurl = "" if relative else self.settings["SITEURL"]
 
@@ -304,17 +353,6 @@ class PapershelfGenerator(Generator):
             config.export_save_as, shows.of("export", shows.shown(site.archive.papers)), export
         )
         cache.keep("records")
-        searched = shows.search()
-        index, documents = config.search_index_save_as, config.search_documents_save_as
-        search = None
-        if not (cache.unchanged(index, searched) and cache.unchanged(documents, searched)):
-            search = cache.remember(
-                "search",
-                searched,
-                lambda: build_search_index(site.archive.papers, config.search_budget),
-            )
-            write_text(index, searched, lambda: search.index)
-            write_text(documents, searched, lambda: search.documents)
         css = pygments_css(config.pygments_style, config.pygments_dark_style)
         _write_text(output / self.settings["THEME_STATIC_DIR"] / "css" / "pygments.css", css)
 

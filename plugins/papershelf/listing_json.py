@@ -16,6 +16,15 @@ from .model import Entry, Problem
 
 ARXIV_ID_RE = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z][a-z.\-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
 _WHITESPACE = re.compile(r"[ \t\u00a0]+")
+
+
+def _squeeze(text: str) -> str:
+    """Runs of blanks as one space; most texts have none (and `in` is fast)."""
+    if "  " in text or "\t" in text or "\u00a0" in text:
+        return _WHITESPACE.sub(" ", text)
+    return text
+
+
 _DECODER = json.JSONDecoder()
 
 
@@ -79,7 +88,7 @@ def _skip_space(text: str, pos: int) -> int:
 
 def _text(value) -> str:
     return "\n\n".join(
-        _WHITESPACE.sub(" ", part).strip()
+        _squeeze(part).strip()
         for part in re.split(r"\n(?=\s)|\n\s*\n", value.replace("\r\n", "\n"))
         if part.strip()
     )
@@ -99,7 +108,7 @@ def _entry(item, path, line, snapshot, problems) -> Entry | None:
     if not isinstance(title, str) or not title.strip():
         problem("paper without a title")
         return None
-    title = _WHITESPACE.sub(" ", title.replace("\n", " ")).strip()
+    title = _squeeze(title.replace("\n", " ")).strip()
     ok = True
 
     summary = get("summary") or ""
@@ -116,7 +125,7 @@ def _entry(item, path, line, snapshot, problems) -> Entry | None:
             problem(f"author without a name: {author!r}")
             ok = False
         else:
-            authors.append(_WHITESPACE.sub(" ", name).strip())
+            authors.append(_squeeze(name).strip())
 
     upvotes = get("upvotes")
     if upvotes is not None and (

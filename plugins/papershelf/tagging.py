@@ -10,6 +10,7 @@ import functools
 import hashlib
 from collections.abc import Iterable
 
+from . import workers
 from .cache import Remember, digest
 from .config import Config
 from .identity import short_hash, slugify
@@ -33,17 +34,7 @@ def assign_tags(
     `remember(key, compute)` can give a paper's topics found before.
     """
     rules = compile_rules(config.topics)
-    rules_key = digest(dict(config.topics), config.topic_min_mentions)
-    hashed = functools.partial(hashlib.blake2b, digest_size=16, key=rules_key)
-
-    def topics(paper: Paper) -> list[str]:
-        def match() -> list[str]:
-            return topics_of(paper.title, paper.abstract, rules, config.topic_min_mentions)
-
-        if remember is None:
-            return match()
-        return remember(hashed(f"{paper.title}\0{paper.abstract}".encode()).digest(), match)
-
+    found = _topics(papers, rules, config, remember)
     keyword_tags = {fold(k): v for k, v in config.keyword_tags.items()}
     extra = extra or {}
     tags: dict[str, Tag] = {}  # by folded name
@@ -59,8 +50,7 @@ def assign_tags(
         return named[name]
 
     order = _FoldedNames()
-    for paper in papers:
-        matched = topics(paper)
+    for paper, matched in zip(papers, found, strict=True):
         for name in matched:
             rule_counts[name] += 1
         names = [
@@ -81,6 +71,26 @@ def assign_tags(
         if len(papers) >= BROAD_MIN_PAPERS and count > config.broad_topic_share * len(papers)
     ]
     return ordered, warnings
+
+
+def _topics(papers: list[Paper], rules, config: Config, remember: Remember | None) -> list:
+    """Each paper's topics: found before (by title and abstract), or found now
+    for the others on every core."""
+    rules_key = digest(dict(config.topics), config.topic_min_mentions)
+    hashed = functools.partial(hashlib.blake2b, digest_size=16, key=rules_key)
+    keys = [hashed(f"{p.title}\0{p.abstract}".encode()).digest() for p in papers]
+    found = [remember(key, lambda: None) for key in keys] if remember else [None] * len(papers)
+    missing = [i for i, topics in enumerate(found) if topics is None]
+    tasks = [
+        functools.partial(
+            topics_of, papers[i].title, papers[i].abstract, rules, config.topic_min_mentions
+        )
+        for i in missing
+    ]
+    results, _, _ = workers.run(tasks, config.jobs or workers.cores())
+    for i, topics in zip(missing, results, strict=True):
+        found[i] = remember(keys[i], lambda topics=topics: topics) if remember else topics
+    return found
 
 
 def _assign_slugs(tags: list[Tag], config: Config) -> None:

@@ -28,6 +28,11 @@ def fold(text: str) -> str:
 
 
 _WORD = re.compile(r"[^\W_]+")
+# Words, and runs of whatever else is neither a word nor a gap (spaces and
+# hyphens): two words are next to each other in a phrase only when they are
+# next to each other in this list.
+_TOKEN = re.compile(r"[^\W_]+|(?:[^\w\s\-]|_)+")
+_ASCII_TOKEN = re.compile(r"[a-z0-9]+|[^a-z0-9\s\-]+")  # the same on folded ASCII, faster
 _START = 3  # a prefix pattern is found by this many first letters
 _GAP = re.compile(r"[\s\-]+")
 
@@ -38,24 +43,13 @@ class _Pattern:
     prefix: bool  # the last word matches any word it begins
     rule: int
 
-    def matches(self, tokens: list[re.Match], start: int) -> bool:
-        if start + len(self.words) > len(tokens):
+    def matches(self, tokens: list[str], start: int) -> bool:
+        *first, last = self.words
+        end = start + len(first)
+        if end >= len(tokens) or tokens[start:end] != first:
             return False
-        last = len(self.words) - 1
-        for offset, word in enumerate(self.words):
-            token = tokens[start + offset]
-            text = token[0]
-            if offset and not _GAP.fullmatch(
-                token.string, tokens[start + offset - 1].end(), token.start()
-            ):
-                return False
-            if offset < last and text != word:
-                return False
-            if offset == last and not (
-                text.startswith(word) if self.prefix else text in (word, word + "s", word + "es")
-            ):
-                return False
-        return True
+        text = tokens[end]
+        return text.startswith(last) if self.prefix else text in (last, last + "s", last + "es")
 
 
 @dataclass(frozen=True)
@@ -94,13 +88,15 @@ class Rules:
     def mentions(self, folded: str) -> list[int]:
         """For each rule, how many places of the (folded) text mention it."""
         counts = [0] * len(self.rules)
-        tokens = list(_WORD.finditer(folded))
+        tokens = (_ASCII_TOKEN if folded.isascii() else _TOKEN).findall(folded)
         by_word, by_start = self._by_word, self._by_start
-        for position, token in enumerate(tokens):
-            word = token[0]
+        # Most words start no pattern: find the few that do, then where they are.
+        words = set(tokens)
+        starts = {word for word in words if word in by_word or word[:_START] in by_start}
+        hits = [i for i, word in enumerate(tokens) if word in starts] if starts else ()
+        for position in hits:
+            word = tokens[position]
             candidates = by_word.get(word, ()) + by_start.get(word[:_START], ())
-            if not candidates:
-                continue
             matched = {p.rule for p in candidates if p.matches(tokens, position)}
             for rule in matched:
                 counts[rule] += 1

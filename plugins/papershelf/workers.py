@@ -1,0 +1,104 @@
+"""Rendering on every core: the build forks, and the processes share the tasks.
+
+Pages are independent of each other once the archive is built, so forked
+processes can render them straight from the parent's memory, without sending
+the archive anywhere. Each process takes the next few tasks from a shared
+counter until none are left; what a task returns travels back to the parent.
+Where `fork` is missing (Windows), or with one job, everything runs here.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any
+
+CHUNK = 16  # tasks taken at a time: small enough to even out, big enough to be cheap
+MIN_TASKS = 2 * CHUNK  # fewer than this, or no side job: not worth a process
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+class WorkerError(RuntimeError):
+    """A task failed in another process; the message carries its traceback."""
+
+
+def run(
+    tasks: Sequence[Callable[[], Any]],
+    jobs: int,
+    side: Callable[[], Any] | None = None,
+    report: Callable[[], Any] = lambda: None,
+) -> tuple[list, Any, list]:
+    """Run every task once, in `jobs` processes, and `side()` (a long job of its
+    own) in one of them before it takes tasks.
+
+    Gives each task's result in task order, side's result, and what
+    `report()` gave in each other process once it was done (its caches, say).
+    """
+    if jobs <= 1 or not can_fork() or (len(tasks) < MIN_TASKS and side is None):
+        side_result = side() if side else None
+        return [task() for task in tasks], side_result, []
+    context = multiprocessing.get_context("fork")
+    counter = context.Value("q", 0)
+
+    def take() -> list[int]:
+        with counter.get_lock():
+            start = counter.value
+            counter.value = start + CHUNK
+        return list(range(start, min(start + CHUNK, len(tasks))))
+
+    def work(connection, with_side: bool) -> None:
+        try:
+            side_result = side() if with_side else None
+            results = {}
+            while indices := take():
+                results.update((i, tasks[i]()) for i in indices)
+            connection.send((None, results, side_result, report()))
+        except BaseException:  # the parent raises it, with this traceback
+            connection.send((traceback.format_exc(), None, None, None))
+        finally:
+            connection.close()
+
+    # Objects the parent made are left alone by the children's garbage
+    # collector, so their memory stays shared instead of being copied.
+    gc.freeze()
+    children = []
+    try:
+        for number in range(jobs - 1):
+            receive, send = context.Pipe(duplex=False)
+            child = context.Process(target=work, args=(send, side is not None and number == 0))
+            child.start()
+            send.close()
+            children.append((child, receive))
+    finally:
+        gc.unfreeze()
+    results: dict[int, Any] = {}
+    while indices := take():
+        results.update((i, tasks[i]()) for i in indices)
+    side_result, reports, failures = None, [], []
+    for child, receive in children:
+        try:
+            failure, theirs, their_side, their_report = receive.recv()
+        except EOFError:  # killed, say
+            failure, theirs, their_side, their_report = "a worker process died", {}, None, None
+        child.join()
+        if failure:
+            failures.append(failure)
+        results.update(theirs or {})
+        side_result = their_side if their_side is not None else side_result
+        reports.append(their_report)
+    if failures:
+        raise WorkerError(failures[0])
+    return [results[i] for i in range(len(tasks))], side_result, reports

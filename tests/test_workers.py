@@ -1,0 +1,80 @@
+"""Pages rendered on every core: the same site, whatever the number of processes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+
+import pytest
+from conftest import CORPUS_JSON, ROOT, build_site, make_content
+from papershelf import workers
+from papershelf.config import Config, SettingsError
+
+pytestmark = pytest.mark.skipif(not workers.can_fork(), reason="no fork on this system")
+
+
+def slowly(value):
+    """A task that takes long enough for every process to get some."""
+    time.sleep(0.002)
+    return value
+
+
+def test_tasks_are_shared_between_processes_and_results_keep_task_order():
+    tasks = [lambda n=n: slowly((n * n, os.getpid())) for n in range(200)]
+    results, side, reports = workers.run(tasks, jobs=3, report=os.getpid)
+    assert [square for square, _ in results] == [n * n for n in range(200)]
+    assert len(reports) == 2  # each other process's report()
+    assert {pid for _, pid in results} == {os.getpid(), *reports}
+    assert side is None
+
+
+def test_the_side_job_runs_once_in_another_process_and_its_result_comes_back():
+    parent = os.getpid()
+    results, side, _ = workers.run([lambda: 1] * 40, jobs=2, side=os.getpid)
+    assert results == [1] * 40
+    assert side != parent
+
+
+def test_one_job_or_few_tasks_run_here():
+    here = os.getpid()
+    assert workers.run([os.getpid] * 100, jobs=1) == ([here] * 100, None, [])
+    assert workers.run([os.getpid] * 3, jobs=4) == ([here] * 3, None, [])
+
+
+def test_a_task_failing_in_another_process_fails_the_run_with_its_traceback():
+    parent = os.getpid()
+
+    def task(n: int) -> int:
+        if os.getpid() != parent:
+            raise ValueError(f"paper {n} is broken")
+        return slowly(n)
+
+    with pytest.raises(workers.WorkerError, match=r"ValueError: paper \d+ is broken"):
+        workers.run([lambda n=n: task(n) for n in range(200)], jobs=2)
+
+
+def test_a_failing_side_job_fails_the_run():
+    def side():
+        raise RuntimeError("no index")
+
+    with pytest.raises(workers.WorkerError, match="RuntimeError: no index"):
+        workers.run([lambda: 1] * 40, jobs=2, side=side)
+
+
+def test_jobs_must_be_a_count():
+    with pytest.raises(SettingsError, match="PAPERSHELF_JOBS"):
+        Config.from_settings({"PAPERSHELF_JOBS": -1})
+    with pytest.raises(SettingsError, match="PAPERSHELF_JOBS"):
+        Config.from_settings({"PAPERSHELF_JOBS": "2"})
+
+
+def test_one_process_and_three_build_the_same_site(tmp_path):
+    shutil.copytree(ROOT / "content", tmp_path / "content")  # with its notes
+    content = make_content(tmp_path / "content", *sorted(CORPUS_JSON.iterdir())[:20])
+    one = build_site(content, tmp_path / "one" / "output", PAPERSHELF_JOBS=1)
+    three = build_site(content, tmp_path / "three" / "output", PAPERSHELF_JOBS=3)
+    files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    assert len(files) > 200
+    assert files == sorted(p.relative_to(three) for p in three.rglob("*") if p.is_file())
+    assert [f for f in files if (one / f).read_bytes() != (three / f).read_bytes()] == []
