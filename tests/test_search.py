@@ -1,4 +1,5 @@
-"""The search index, built with lunr.py: normalisation, order, budget, queries."""
+"""The search index: lunr.py's index, shipped compactly; normalisation, order,
+budget, queries."""
 
 import gzip
 import json
@@ -47,7 +48,7 @@ def test_the_index_is_the_one_lunr_py_builds_with_the_same_pipeline(seed_and_hos
     for number, paper in enumerate(result):
         builder.add({"id": str(number), **search._document(paper)})
     reference = builder.build().serialize()
-    ours = json.loads(index.index)
+    ours = search.expand(json.loads(index.index))
     for data in (reference, ours):
         data["invertedIndex"].sort(key=lambda entry: entry[0])
     assert ours["fieldVectors"] == reference["fieldVectors"]
@@ -74,7 +75,7 @@ def test_words_are_stemmed_as_lunr_js_stems_them(word, stem):
 
 def test_index_terms_are_in_javascript_string_order(seed_and_hostile):
     _, index = seed_and_hostile
-    terms = [term for term, _ in json.loads(index.index)["invertedIndex"]]
+    terms = [term for term, _ in search.expand(json.loads(index.index))["invertedIndex"]]
     utf16 = [term.encode("utf-16-be") for term in terms]
     assert utf16 == sorted(utf16)
     assert len(set(terms)) == len(terms)
@@ -82,12 +83,37 @@ def test_index_terms_are_in_javascript_string_order(seed_and_hostile):
 
 def test_the_index_records_its_pipeline_and_fields(seed_and_hostile):
     _, index = seed_and_hostile
-    data = json.loads(index.index)
+    data = search.expand(json.loads(index.index))
     assert data["version"] == "2.3.9"
     assert data["pipeline"] == ["stemmer"]
     assert data["fields"] == ["title", "tags", "arxiv", "authors", "abstract"]
     assert index.mode == "full abstracts"
-    assert index.gzip_bytes == len(gzip.compress(index.index.encode(), compresslevel=6))
+    fetched_first = [index.index, index.documents]  # snippets come after the first result
+    assert index.gzip_bytes == sum(len(gzip.compress(f.encode(), 6)) for f in fetched_first)
+
+
+def test_the_compact_index_is_a_third_of_lunrs_own_and_stands_for_it_exactly():
+    result = papers(*sorted(CORPUS_JSON.iterdir()))
+    documents = [search._document(paper) for paper in result]
+    compact = search.serialize(documents)
+    lunrs = json.dumps(search.expand(json.loads(compact)), separators=(",", ":"))
+    assert search._gzip_size(compact) * 3 < search._gzip_size(lunrs)
+    with_terms = [{f: search.terms(d[f]) for f in search.FIELDS} for d in documents]
+    assert search.expand(json.loads(compact)) == search.lunr_data(with_terms)
+
+
+def test_a_repeated_term_counts_in_its_score():
+    once = search.expand(search.compact([{"title": ["agent"], **NO_OTHER}, EMPTY]))
+    twice = search.expand(search.compact([{"title": ["agent", "agent"], **NO_OTHER}, EMPTY]))
+    assert once["fieldVectors"][0] == ["title/0", [0, once["fieldVectors"][0][1][1]]]
+    assert twice["fieldVectors"][0][1][1] > once["fieldVectors"][0][1][1]
+    # "b" is term 0 (seen first), twice; "a" is term 1: numbers 0, 0, 1.
+    compact = search.compact([{"title": ["b", "a", "b"], **NO_OTHER}])
+    assert (compact["terms"], compact["columns"]["title"]) == (["b", "a"], [[0, 0, 1]])
+
+
+NO_OTHER = {"tags": [], "arxiv": [], "authors": [], "abstract": []}
+EMPTY = {"title": [], **NO_OTHER}
 
 
 @pytest.mark.parametrize(
@@ -145,7 +171,8 @@ def test_over_budget_the_abstracts_become_their_most_distinctive_terms():
 def test_when_even_titles_and_authors_do_not_fit_authors_keep_family_names():
     result = papers(*sorted(CORPUS_JSON.iterdir()))
     without_abstracts = search.serialize([{**search._document(p), "abstract": ""} for p in result])
-    budget = search._gzip_size(without_abstracts) - 1
+    shown = search.documents_json(result)
+    budget = search._gzip_size(without_abstracts) + search._gzip_size(shown) - 1
     index = search.build_search_index(result, budget)
     assert index.mode.endswith(", authors by family name")
     assert index.gzip_bytes <= budget
@@ -155,10 +182,22 @@ def test_when_even_titles_and_authors_do_not_fit_authors_keep_family_names():
     assert search.search(loaded, "dawn song") == []
 
 
-def test_documents_hold_what_results_show(seed_and_hostile):
+def test_documents_hold_what_results_show_and_snippets_come_in_files(seed_and_hostile):
     result, index = seed_and_hostile
     documents = json.loads(index.documents)
-    assert len(documents) == len(result)
-    url, title, date, _tags, snippet = documents[0]
+    assert len(documents["papers"]) == len(result)
+    url, title, date, tags = documents["papers"][0]
     assert (url, title, date) == (result[0].url, result[0].title, result[0].date.isoformat())
-    assert len(snippet) <= search.SNIPPET_CHARS + 1
+    assert [documents["tags"][n] for n in tags] == [tag.name for tag in result[0].tags]
+    snippets = [s for file in index.snippets for s in json.loads(file)]
+    assert len(snippets) == len(result)
+    assert all(len(json.loads(file)) == search.SNIPPETS_PER_FILE for file in index.snippets[:-1])
+    assert result[1].abstract.startswith(snippets[1][:40])
+    assert all(len(snippet) <= search.SNIPPET_CHARS for snippet in snippets)
+
+
+def test_a_thousand_papers_have_their_snippets_in_two_files():
+    paper = papers(SEED)[0]
+    many = search.snippets_json([paper] * 1_000)
+    assert len(many) == search.snippet_files(1_000) == 2
+    assert search.snippet_files(1_001) == 3

@@ -1,5 +1,7 @@
-"""Search in a real browser: lunr.js 2.3.9 loads the index that lunr.py built,
-agrees with it, and the search page works as readers use it."""
+"""Search in a real browser: lunr.js 2.3.9 rebuilds the index that lunr.py
+would build, agrees with it, and the search page works as readers use it."""
+
+import json
 
 import pytest
 from conftest import CORPUS_JSON, DATA, ROOT, SEED, build_site, make_content, serve
@@ -92,7 +94,7 @@ def test_lunr_js_loads_the_index_and_finds_what_lunr_py_finds_in_the_same_order(
     refs = page.evaluate(
         """async queries => {
             const data = await (await fetch("../search/index.json")).json();
-            const index = lunr.Index.load(data);
+            const index = lunr.Index.load(expand(data));
             return queries.map(q => search(index, q).map(r => r.ref));
         }""",
         PARITY_QUERIES,
@@ -101,6 +103,25 @@ def test_lunr_js_loads_the_index_and_finds_what_lunr_py_finds_in_the_same_order(
     expected = [search.search(index, q) for q in PARITY_QUERIES]
     assert refs == expected
     assert sum(map(len, refs)) > 100
+
+
+def test_the_worker_expands_the_compact_index_into_the_one_search_py_expands(page, site):
+    url, output = site
+    with_search_functions(page, url)
+    theirs = page.evaluate(
+        """async () => expand(await (await fetch("../search/index.json")).json())"""
+    )
+    ours = search.expand(json.loads((output / "search" / "index.json").read_text()))
+    assert theirs["invertedIndex"] == json.loads(json.dumps(ours["invertedIndex"]))
+    assert [ref for ref, _ in theirs["fieldVectors"]] == [ref for ref, _ in ours["fieldVectors"]]
+    differences = [
+        abs(a - b)
+        for (_, mine), (_, js) in zip(ours["fieldVectors"], theirs["fieldVectors"], strict=True)
+        for a, b in zip(mine, js, strict=True)
+    ]
+    assert len(differences) > 10_000
+    assert max(differences) <= 0.001  # lunr.js and lunr.py round scores each their own way
+    assert (theirs["fields"], theirs["pipeline"]) == (ours["fields"], ours["pipeline"])
 
 
 def test_lunr_js_stems_every_word_of_the_archive_as_the_index_does(page, site):
@@ -164,6 +185,24 @@ def test_matched_words_are_highlighted(page, site):
     results(page)
     marks = page.locator("#search-results li").first.locator("mark").all_inner_texts()
     assert {m.lower() for m in marks} >= {"neural", "operator"}
+
+
+def test_snippets_follow_from_the_files_the_results_shown_are_in(page, site):
+    url, output = site
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url))
+    page.goto(url + "search/?q=neural+operators")
+    page.wait_for_selector("#search-results .paper-item-preview")
+    first = page.locator("#search-results .paper-item").first.locator(".paper-item-preview")
+    assert {m.lower() for m in first.locator("mark").all_inner_texts()} & {"neural", "operator"}
+    refs = search.search(
+        search.load((output / "search" / "index.json").read_text()), "neural operators"
+    )
+    files = {url + f"search/snippets/{int(ref) // search.SNIPPETS_PER_FILE}.json" for ref in refs}
+    assert 0 < len(refs) < search.SNIPPETS_PER_FILE
+    assert {u for u in fetched if "/snippets/" in u} == files
+    previews = page.locator("#search-results .paper-item-preview")
+    assert previews.count() == page.locator("#search-results .paper-item").count() == len(refs)
 
 
 def test_filters_by_tag_and_year_and_the_back_button(page, site):

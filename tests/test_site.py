@@ -174,9 +174,11 @@ def test_a_curators_post_is_an_ordinary_pelican_article_listed_on_the_home_page(
 
 
 def test_every_search_result_leads_to_a_page(corpus_site):
-    documents = json.loads((corpus_site / "search" / "documents.json").read_text())
+    documents = json.loads((corpus_site / "search" / "documents.json").read_text())["papers"]
     assert len(documents) == 515
     assert [d[0] for d in documents if not (corpus_site / d[0] / "index.html").is_file()] == []
+    snippets = sorted((corpus_site / "search" / "snippets").iterdir())
+    assert [p.name for p in snippets] == ["0.json", "1.json"]
 
 
 def test_the_same_content_builds_a_byte_identical_site(tmp_path, seed_site):

@@ -62,9 +62,12 @@ class Config:
     search_index_save_as: str = "search/index.json"
     search_documents_url: str = "search/documents.json"
     search_documents_save_as: str = "search/documents.json"
-    # Above this many gzipped bytes, the index keeps each abstract's most
+    search_snippets_url: str = "search/snippets/{number}.json"
+    search_snippets_save_as: str = "search/snippets/{number}.json"
+    # Above this many gzipped bytes (index and documents: what a reader fetches
+    # before the first result), the index keeps each abstract's most
     # distinctive terms instead of the whole abstract.
-    search_budget: int = 1_500_000
+    search_budget: int = 1_450_000  # with the worker and lunr.js (12 KB), under 1.5 MB
     # The daily_papers API that `papershelf fetch` asks (?date=YYYY-MM-DD).
     api_url: str = "https://huggingface.co/api/daily_papers"
     curated_url: str = "curated/"

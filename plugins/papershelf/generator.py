@@ -29,7 +29,7 @@ from .markup import Renderer, math_html, pygments_css
 from .model import ContentError, Entry, Note, Paper, Problem
 from .notes import new_note_url, read_note, source_url
 from .pages import lay_out
-from .search import SearchIndex, build_search_index
+from .search import SearchIndex, build_search_index, snippet_files
 
 logger = logging.getLogger(__name__)
 
@@ -320,7 +320,12 @@ class PapershelfGenerator(Generator):
         searched = shows.search()
         index, documents = config.search_index_save_as, config.search_documents_save_as
         search_index = None
-        if not (cache.unchanged(index, searched) and cache.unchanged(documents, searched)):
+        files = [index, documents]
+        files += [
+            config.search_snippets_save_as.format(number=n)
+            for n in range(snippet_files(len(site.archive.papers)))
+        ]
+        if not all(cache.unchanged(name, searched) for name in files):
 
             def search_index() -> SearchIndex:
                 build = functools.partial(
@@ -339,6 +344,9 @@ class PapershelfGenerator(Generator):
         if search:
             write_text(index, searched, lambda: search.index)
             write_text(documents, searched, lambda: search.documents)
+            for number, snippets in enumerate(search.snippets):
+                save_as = config.search_snippets_save_as.format(number=number)
+                write_text(save_as, searched, lambda snippets=snippets: snippets)
 
         siteurl = "" if relative else self.settings["SITEURL"]
 

@@ -1,4 +1,12 @@
-"""The search index: built with lunr.py, loaded and queried by lunr.js 2.3.9.
+"""The search index: what lunr.py would build, shipped compactly, rebuilt and
+queried by lunr.js 2.3.9 in the reader's browser.
+
+`index.json` holds each field's index terms per paper, as term numbers; lunr's
+own serialization repeats every posting and every score and is three times the
+size. The browser rebuilds lunr's index from it (`expand`, mirrored in the
+worker). `documents.json` holds what a result shows at once (URL, title, date,
+tags), and `snippets/N.json` the start of each abstract, fetched for the
+results shown.
 
 Text is normalised the same way here and in the browser (`theme/static/js/
 search-worker.js` mirrors `normalise`, `trim` and `query`): compatibility
@@ -12,6 +20,7 @@ compares strings (UTF-16 code units), which lunr.js requires to load them.
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import math
 import re
@@ -34,9 +43,13 @@ K1, B = 1.2, 0.75  # lunr's BM25 parameters
 SAMPLE = 1_000  # papers indexed to estimate the size of the whole index
 PREFIX_MIN = 3  # a shorter last word is matched whole
 SNIPPET_CHARS = 180
+SNIPPETS_PER_FILE = 500
+FORMAT = "papershelf-index-1"
 _SPACES = re.compile(
     "[\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+"
 )
+_ASCII_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"  # what _SPACES matches in ASCII, less " "
+_RUNS = re.compile(" {2,}")
 _CJK = re.compile("([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff])")
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 _SEPARATORS = re.compile(r"[ \-]+")
@@ -45,9 +58,14 @@ _SEPARATORS = re.compile(r"[ \-]+")
 def normalise(text: str) -> str:
     """Searchable text: the same function as `normalise` in search-worker.js."""
     if text.isascii():  # nothing to decompose, no marks, no CJK
-        return _SPACES.sub(" ", text).lower()
+        for space in _ASCII_SPACES:  # faster than a regular expression, on long texts
+            if space in text:
+                text = text.replace(space, " ")
+        return _RUNS.sub(" ", text).lower() if "  " in text else text.lower()
     text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if unicodedata.category(c) not in ("Mn", "Me", "Cf"))
+    # Each mark once, not each character: most of a text is plain letters.
+    for mark in {c for c in set(text) if unicodedata.category(c) in ("Mn", "Me", "Cf")}:
+        text = text.replace(mark, "")
     text = _CJK.sub(r" \1 ", _SPACES.sub(" ", text))
     return text.lower()
 
@@ -96,10 +114,11 @@ Pipeline.register_function(js_stemmer, "papershelfStemmer")
 
 @dataclass(frozen=True)
 class SearchIndex:
-    index: str  # serialized lunr index (JSON)
-    documents: str  # what results show, by ref (JSON)
+    index: str  # the compact index (JSON): `expand` makes it lunr's
+    documents: str  # what a result shows at once, by ref (JSON)
+    snippets: list[str]  # abstracts' first words, SNIPPETS_PER_FILE refs a file (JSON)
     mode: str  # "full abstracts" or "distinctive terms (k per paper)"
-    raw_bytes: int
+    raw_bytes: int  # index and documents: what is fetched before the first result
     gzip_bytes: int
 
 
@@ -114,16 +133,46 @@ def _document(paper: Paper) -> dict:
 
 
 def serialize(documents: list[dict[str, str]], fields: dict[str, int] = FIELDS) -> str:
-    """A lunr 2.3.9 index of the documents (refs are their positions), as JSON.
-
-    The same index lunr.py's Builder makes with our pipeline (a test builds
-    both), computed directly: lunr.py takes minutes for 10,000 papers.
-    """
-    return serialize_terms([{f: terms(d[f]) for f in fields} for d in documents], fields)
+    """The compact index of the documents (refs are their positions), as JSON."""
+    return _json(compact([{f: terms(d[f]) for f in fields} for d in documents], fields))
 
 
-def serialize_terms(documents: list[dict[str, list[str]]], fields: dict[str, int] = FIELDS) -> str:
-    """`serialize` for documents whose fields are already index terms."""
+def compact(documents: list[dict[str, list[str]]], fields: dict[str, int] = FIELDS) -> dict:
+    """The index terms of each document's fields, as numbers: a term is
+    numbered where it first appears (as lunr numbers it, so `expand` gives
+    lunr's index), and a field's numbers are sorted and given as differences
+    from the one before (small numbers, which gzip well; 0 repeats a term)."""
+    numbers: dict[str, int] = {}
+    columns: dict[str, list[list[int]]] = {field: [] for field in fields}
+    for document in documents:
+        for field in fields:
+            found = sorted(numbers.setdefault(term, len(numbers)) for term in document[field])
+            columns[field].append([b - a for a, b in zip([0, *found], found, strict=False)])
+    return {
+        "format": FORMAT,
+        "fields": fields,
+        "documents": len(documents),
+        "terms": list(numbers),
+        "columns": columns,
+    }
+
+
+def expand(data: dict) -> dict:
+    """The lunr 2.3.9 index that a compact index stands for, as lunr serializes
+    it: the index lunr.py's Builder makes with our pipeline (a test builds
+    both), computed directly, as search-worker.js does in the browser."""
+    if data.get("format") != FORMAT:
+        raise ValueError(f"not a {FORMAT} index")
+    terms, fields = data["terms"], data["fields"]
+    documents = [{field: [] for field in fields} for _ in range(data["documents"])]
+    for field in fields:
+        for document, differences in zip(documents, data["columns"][field], strict=True):
+            document[field] = [terms[number] for number in itertools.accumulate(differences)]
+    return lunr_data(documents, fields)
+
+
+def lunr_data(documents: list[dict[str, list[str]]], fields: dict[str, int] = FIELDS) -> dict:
+    """lunr's serialized index of documents whose fields are index terms."""
     postings: dict[str, dict] = {}
     totals = dict.fromkeys(fields, 0)
     for number, document in enumerate(documents):
@@ -159,54 +208,70 @@ def serialize_terms(documents: list[dict[str, list[str]]], fields: dict[str, int
             vectors.append([f"{field}/{number}", elements])
     # lunr.js inserts terms into its token set in order and compares with `<`.
     ordered = sorted(postings.items(), key=lambda item: item[0].encode("utf-16-be"))
-    data = {
+    return {
         "version": "2.3.9",
         "fields": list(fields),
         "fieldVectors": vectors,
         "invertedIndex": [[term, posting] for term, posting in ordered],
         "pipeline": ["stemmer"],
     }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def load(serialized: str) -> lunr.index.Index:
     """The index in lunr.py, to query it at build time and in tests."""
-    data = json.loads(serialized)
+    data = expand(json.loads(serialized))
     data["invertedIndex"].sort(key=lambda entry: entry[0])  # lunr.py's own order
     return lunr.index.Index.load(data)
 
 
-def distinctive_terms(abstracts: list[list[str]], k: int) -> list[list[str]]:
-    """Each abstract's k most distinctive index terms (by tf-idf)."""
+def by_distinction(abstracts: list[list[str]]) -> list[list[str]]:
+    """Each abstract's index terms, once each, the most distinctive first (by
+    tf-idf): its first k are what the index keeps of it."""
     counted = [Counter(terms) for terms in abstracts]
     frequency = Counter(term for counts in counted for term in counts)
-    total = len(abstracts)
-    return [
-        sorted(counts, key=lambda t: (-counts[t] * math.log(total / frequency[t]), t))[:k]
-        for counts in counted
-    ]
+    idf = {term: math.log(len(abstracts) / n) for term, n in frequency.items()}
+    return [sorted(counts, key=lambda t: (-counts[t] * idf[t], t)) for counts in counted]
 
 
 def documents_json(papers: list[Paper]) -> str:
-    """What a result shows, by ref: URL, title, date, tags, snippet."""
-    records = []
+    """What a result shows at once, by ref: URL, title, date, tags (as numbers)."""
+    tags = sorted({tag.name for paper in papers for tag in paper.tags}, key=str.casefold)
+    number = {name: n for n, name in enumerate(tags)}
+    return _json(
+        {
+            "tags": tags,
+            "papers": [
+                [
+                    paper.url,
+                    latex.plain(paper.title),
+                    paper.date.isoformat(),
+                    [number[tag.name] for tag in paper.tags],
+                ]
+                for paper in papers
+            ],
+            "snippetsPerFile": SNIPPETS_PER_FILE,
+        }
+    )
+
+
+def snippet_files(papers: int) -> int:
+    return -(-papers // SNIPPETS_PER_FILE)
+
+
+def snippets_json(papers: list[Paper]) -> list[str]:
+    """The start of each abstract, SNIPPETS_PER_FILE papers a file."""
+    snippets = []
     for paper in papers:
         abstract = " ".join(latex.plain(paper.abstract).split())
-        snippet = (
-            abstract[:SNIPPET_CHARS].rsplit(" ", 1)[0]
-            if len(abstract) > SNIPPET_CHARS
-            else abstract
-        )
-        records.append(
-            [
-                paper.url,
-                latex.plain(paper.title),
-                paper.date.isoformat(),
-                [t.name for t in paper.tags],
-                snippet,
-            ]
-        )
-    return json.dumps(records, ensure_ascii=False, separators=(",", ":"))
+        if len(abstract) > SNIPPET_CHARS:
+            abstract = abstract[:SNIPPET_CHARS].rsplit(" ", 1)[0]
+        snippets.append(abstract)
+    step = SNIPPETS_PER_FILE
+    return [_json(snippets[start : start + step]) for start in range(0, len(snippets), step)]
 
 
 def _abstract_terms(paper: Paper) -> list[str]:
@@ -214,9 +279,10 @@ def _abstract_terms(paper: Paper) -> list[str]:
 
 
 def build_search_index(papers: list[Paper], budget: int) -> SearchIndex:
-    """The index with full abstracts if they fit in `budget` gzipped bytes;
-    else each abstract's most distinctive terms, as many as fit; and if even
-    the other fields do not fit, authors by family name only.
+    """The index with full abstracts if it fits in `budget` gzipped bytes with
+    the documents (what a reader fetches before the first result); else each
+    abstract's most distinctive terms, as many as fit; and if even the other
+    fields do not fit, authors by family name only.
 
     Abstracts are most of the work: a sample of papers tells whether they can
     fit, and they are read whole only when some of each will be kept.
@@ -224,10 +290,12 @@ def build_search_index(papers: list[Paper], budget: int) -> SearchIndex:
     documents = [
         {f: terms(v) for f, v in _document(paper).items() if f != "abstract"} for paper in papers
     ]
+    shown = documents_json(papers)
+    budget -= _gzip_size(shown)
 
     def size_with(abstract_terms: list[list[str]]) -> tuple[str, int]:
         whole = [{**d, "abstract": a} for d, a in zip(documents, abstract_terms, strict=True)]
-        serialized = serialize_terms(whole)
+        serialized = _json(compact(whole))
         return serialized, _gzip_size(serialized)
 
     every = max(1, len(documents) // SAMPLE)
@@ -237,8 +305,8 @@ def build_search_index(papers: list[Paper], budget: int) -> SearchIndex:
     scale = len(documents) / max(1, len(sample))
 
     def estimate(with_abstracts: bool) -> float:
-        shown = [{**d, "abstract": a if with_abstracts else []} for d, a in sample]
-        return _gzip_size(serialize_terms(shown)) * scale
+        kept = [{**d, "abstract": a if with_abstracts else []} for d, a in sample]
+        return _gzip_size(_json(compact(kept))) * scale
 
     whole = estimate(with_abstracts=True)
     abstracts: list[list[str]] | None = None
@@ -246,40 +314,42 @@ def build_search_index(papers: list[Paper], budget: int) -> SearchIndex:
         abstracts = [_abstract_terms(paper) for paper in papers]
         serialized, size = size_with(abstracts)
         if size <= budget:
-            return _search_index(papers, serialized, "full abstracts", size)
-    none = [[] for _ in documents]
+            return _search_index(papers, serialized, shown, "full abstracts")
     modes = []
-    without, base = size_with(none) if estimate(False) <= budget else ("", budget + 1)
+    base = estimate(with_abstracts=False)
     if base > budget:
         for document, paper in zip(documents, papers, strict=True):
             document["authors"] = terms(normalise(", ".join(n.split()[-1] for n in paper.authors)))
-        without, base = size_with(none)
+        base = estimate(with_abstracts=False)  # the sample holds the same documents
         modes.append("authors by family name")
     # The index grows about linearly with the terms kept per abstract.
     sample_terms = sum(len(set(a)) for _, a in sample) * scale
-    per_term = max(1.0, (whole - base) / max(1.0, sample_terms))
+    per_term = max(0.5, (whole - base) / max(1.0, sample_terms))
     k = max(0, int((budget - base) / per_term / max(1, len(documents))))
     if k and abstracts is None:
         abstracts = [_abstract_terms(paper) for paper in papers]
+    ranked = by_distinction(abstracts) if k else []
     while True:
-        serialized, size = size_with(distinctive_terms(abstracts, k)) if k else (without, base)
+        serialized, size = size_with([a[:k] for a in ranked] if k else [[]] * len(documents))
         if size <= budget or k == 0:
             break
-        k = int(k * 0.8)
+        # Fewer terms, in proportion to the bytes over, and a little more.
+        k = max(0, min(k - 1, int(k * (budget - base) / max(1.0, size - base) * 0.97)))
     modes.insert(0, f"{k} distinctive terms per abstract" if k else "no abstracts")
     mode = ", ".join(modes)
     if size > budget:
-        mode += f" (still over the budget of {budget:,} bytes)"
-    return _search_index(papers, serialized, mode, size)
+        mode += " (still over the budget)"
+    return _search_index(papers, serialized, shown, mode)
 
 
-def _search_index(papers: list[Paper], serialized: str, mode: str, size: int) -> SearchIndex:
+def _search_index(papers: list[Paper], serialized: str, shown: str, mode: str) -> SearchIndex:
     return SearchIndex(
         index=serialized,
-        documents=documents_json(papers),
+        documents=shown,
+        snippets=snippets_json(papers),
         mode=mode,
-        raw_bytes=len(serialized.encode("utf-8")),
-        gzip_bytes=size,
+        raw_bytes=len(serialized.encode("utf-8")) + len(shown.encode("utf-8")),
+        gzip_bytes=_gzip_size(serialized) + _gzip_size(shown),
     )
 
 

@@ -9,7 +9,8 @@
   var urls = {
     worker: new URL("theme/js/search-worker.js", root).href,
     index: new URL(rootMeta.dataset.index, root).href,
-    documents: new URL(rootMeta.dataset.documents, root).href
+    documents: new URL(rootMeta.dataset.documents, root).href,
+    snippets: new URL(rootMeta.dataset.snippets, root).href.replace("%7Bnumber%7D", "{number}")
   };
   var page = document.getElementById("search-page");
   var box = page ? document.getElementById("search-input") : document.getElementById("site-search-q");
@@ -120,7 +121,6 @@
       result.tags.forEach(function (tag) { tags.append(text("li", tag)); });
       item.append(heading, meta);
       if (result.tags.length) item.append(tags);
-      if (result.snippet.length) item.append(highlighted("p", result.snippet, "paper-item-preview"));
       return item;
     });
     list.replaceChildren.apply(list, items);
@@ -147,6 +147,11 @@
       status.textContent = "The search index could not be loaded (" + message.message + ").";
     } else if (message.type === "results" && message.id === lastId) {
       render(message);
+    } else if (message.type === "snippets" && message.id === lastId) {
+      message.snippets.forEach(function (snippet, i) {
+        var item = list.children[i];
+        if (item && snippet.length) item.append(highlighted("p", snippet, "paper-item-preview"));
+      });
     }
   }
 
