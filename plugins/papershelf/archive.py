@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from .cache import Remember
+from .cache import Remember, digest
 from .config import Config
 from .identity import normalise_title, short_hash, slugify
 from .listing_json import ARXIV_ID_RE
@@ -95,12 +95,39 @@ def merge(entries: list[Entry], config: Config) -> list[Paper]:
     for paper in papers:
         paper.url = config.paper_url.format(slug=paper.slug, date=paper.date)
         paper.save_as = config.paper_save_as.format(slug=paper.slug, date=paper.date)
+        paper.source = source_digest(paper)
     by_date: dict[dt.date, list[Paper]] = defaultdict(list)
     for paper in papers:
         by_date[paper.date].append(paper)
     for day_papers in by_date.values():
         day_papers.sort(key=_by_upvotes)
     return [paper for day in sorted(by_date, reverse=True) for paper in by_date[day]]
+
+
+def source_digest(paper: Paper) -> bytes:
+    """Everything about a paper that its listings decide: computed once, when
+    papers are merged, and kept with them by the cache.
+
+    Plain tuples, strings and numbers only: pickling dataclasses and dates is
+    several times slower.
+    """
+    return digest(
+        paper.key,
+        paper.slug,
+        paper.title,
+        paper.abstract,
+        paper.date.toordinal(),
+        paper.dated,
+        paper.authors,
+        paper.authors_count,
+        paper.upvotes,
+        paper.arxiv_id,
+        paper.links,
+        paper.keywords,
+        tuple((s.listing, s.snapshot.toordinal(), s.upvotes, s.source) for s in paper.sightings),
+        paper.url,
+        paper.save_as,
+    )
 
 
 def assemble(

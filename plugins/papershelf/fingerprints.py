@@ -3,7 +3,8 @@
 An incremental build (see `cache.py`) renders a page again only when its
 fingerprint changes, so each one here must cover everything its template
 shows: the papers it lists (each by `paper_digest`, which covers everything a
-page can show of a paper), its neighbours and counts. Settings, the menu and
+page can show of a paper, or by `item_digest` for a list of paper items), its
+neighbours and counts. Settings, the menu and
 the templates are covered once for all pages (`common`, and the cache's key).
 The tests build incrementally after every kind of change and compare the
 output with a build from scratch, byte for byte.
@@ -20,12 +21,15 @@ def _link(paper: Paper | None):
     return (paper.title, paper.url) if paper else None
 
 
-def paper_digest(paper: Paper) -> bytes:
-    """Everything a page can show about a paper, its neighbours by title and URL.
+def item_digest(paper: Paper) -> bytes:
+    """What a paper's item in a list shows (`_paper_item.html`): a note's text
+    is not part of it, so editing one leaves the lists as they are."""
+    return digest(paper.source, len(paper.notes), tuple((t.name, t.url) for t in paper.tags))
 
-    Plain tuples, strings and numbers only: pickling dataclasses and dates is
-    several times slower, and this runs for every paper of every build.
-    """
+
+def paper_digest(paper: Paper, item: bytes) -> bytes:
+    """Everything a page can show about a paper (`item` is its item_digest),
+    its neighbours by title and URL."""
     notes = tuple(
         (
             n.source,
@@ -40,25 +44,7 @@ def paper_digest(paper: Paper) -> bytes:
         for n in paper.notes
     )
     return digest(
-        paper.key,
-        paper.slug,
-        paper.title,
-        paper.abstract,
-        paper.date.toordinal(),
-        paper.dated,
-        paper.authors,
-        paper.authors_count,
-        paper.upvotes,
-        paper.arxiv_id,
-        paper.links,
-        paper.keywords,
-        tuple((s.listing, s.snapshot.toordinal(), s.upvotes, s.source) for s in paper.sightings),
-        notes,
-        tuple((t.name, t.slug, t.url) for t in paper.tags),
-        paper.url,
-        paper.save_as,
-        _link(paper.previous),
-        _link(paper.next),
+        item, notes, tuple(t.slug for t in paper.tags), _link(paper.previous), _link(paper.next)
     )
 
 
@@ -68,7 +54,8 @@ class Fingerprints:
     def __init__(self, site: Site, common: bytes, articles: list) -> None:
         self.site = site
         self.common = common  # settings and menu: every page shows them
-        self.papers = {paper.key: paper_digest(paper) for paper in site.archive.papers}
+        self.items = {paper.key: item_digest(paper) for paper in site.archive.papers}
+        self.papers = {p.key: paper_digest(p, self.items[p.key]) for p in site.archive.papers}
         self.articles = [(a.title, a.url, a.date.isoformat(), a.locale_date) for a in articles[:5]]
         archive = site.archive
         self.calendar = digest(
@@ -90,20 +77,27 @@ class Fingerprints:
     def shown(self, papers: list[Paper]) -> bytes:
         return b"".join(self.papers[paper.key] for paper in papers)
 
+    def listed(self, papers: list[Paper]) -> bytes:
+        """Papers as a list shows them: by their items."""
+        return b"".join(self.items[paper.key] for paper in papers)
+
+    def item(self, paper: Paper) -> bytes:
+        return self.common + self.items[paper.key]
+
     def paper(self, paper: Paper) -> bytes:
         return self.common + self.papers[paper.key]
 
     def day(self, day: Day) -> bytes:
         neighbours = [d.url for d in (day.previous, day.next) if d]
-        return self.of("day", day.url, self.shown(day.papers), neighbours)
+        return self.of("day", day.url, self.listed(day.papers), neighbours)
 
     def month(self, month) -> bytes:
-        return self.of("month", month.url, [(d.url, self.shown(d.papers)) for d in month.days])
+        return self.of("month", month.url, [(d.url, self.listed(d.papers)) for d in month.days])
 
     def tag_page(self, page: TagPage) -> bytes:
         tag = page.tag
         counts = (tag.name, tag.url, len(tag.papers), page.number, page.count)
-        return self.of("tag", page.url, counts, self.shown(page.papers))
+        return self.of("tag", page.url, counts, self.listed(page.papers))
 
     def curator(self, curator) -> bytes:
         notes = [self.papers[note.paper.key] for note in curator.notes]
@@ -131,7 +125,7 @@ class Fingerprints:
         return self.of("dates", self.calendar)
 
     def home(self) -> bytes:
-        days = [(day.url, self.shown(day.papers)) for day in self.site.home_days]
+        days = [(day.url, self.listed(day.papers)) for day in self.site.home_days]
         return self.of("home", self.calendar, days, self.articles)
 
     def feed(self, url: str, title: str | None, papers: list[Paper]) -> bytes:
@@ -139,9 +133,16 @@ class Fingerprints:
 
     def search(self) -> bytes:
         """What the search index is made of: a note edit does not change it."""
-        searched = "\0".join(
-            f"{p.url}\0{p.title}\0{p.abstract}\0{p.date}\0{p.arxiv_id}\0{p.authors}\0"
-            + ",".join(t.name for t in p.tags)
+        searched = tuple(
+            (
+                p.url,
+                p.title,
+                p.abstract,
+                p.date.toordinal(),
+                p.arxiv_id,
+                p.authors,
+                [t.name for t in p.tags],
+            )
             for p in self.site.archive.papers
         )
         return self.of("search", searched)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import pickle
 import sys
@@ -159,7 +160,7 @@ class PapershelfGenerator(Generator):
         )
         self._items: dict[tuple, str] = {}
         self._fresh_items: dict[tuple, tuple[bytes, str]] = {}  # rendered by this process
-        self._fingerprints: dict[str, bytes] = {}  # paper key -> its digest with the settings
+        self._shows: Fingerprints | None = None  # what each page shows, once the site is laid out
         try:
             self.config = Config.from_settings(self.settings)
         except SettingsError as error:
@@ -184,7 +185,7 @@ class PapershelfGenerator(Generator):
                     paper=paper, SITEURL=_SITEURL, preview_chars=preview_chars, show_date=show_date
                 )
 
-            fingerprint = self._fingerprints.get(paper.key)
+            fingerprint = self._shows.item(paper) if self._shows else None
             if fingerprint is None:
                 self._items[key] = render()
             else:
@@ -210,12 +211,18 @@ class PapershelfGenerator(Generator):
         return source_url(self.config, note)
 
     def generate_context(self):
+        # The archive is a million objects made at once and kept to the end:
+        # the cycle collector would walk them again and again for nothing.
+        gc.disable()
         try:
             archive = load_archive(self.path, self.config, self.cache)
         except ContentError as error:
             _stop(error, str(error).splitlines())
+        finally:
+            gc.enable()
         self.site = lay_out(archive, self.config)
         self.context["papershelf"] = self.site
+        gc.freeze()
 
     def generate_output(self, writer):
         site, config, cache = self.site, self.config, self.cache
@@ -225,7 +232,7 @@ class PapershelfGenerator(Generator):
         menu = [(page.title, page.url) for page in self.context.get("pages", [])]
         common = digest(settings_digest(self.settings), menu)
         shows = Fingerprints(site, common, self.context.get("articles", []))
-        self._fingerprints = {p.key: shows.paper(p) for p in site.archive.papers}
+        self._shows = shows
 
         tasks: list[Callable[[], tuple]] = []  # one a file, run by `workers.run`
 
@@ -276,7 +283,7 @@ class PapershelfGenerator(Generator):
 
         for paper in site.archive.papers:
             lazy = functools.partial(paper_values, paper)
-            fingerprint = self._fingerprints[paper.key]
+            fingerprint = shows.paper(paper)
             write(
                 paper.save_as,
                 "paper",
@@ -351,7 +358,7 @@ class PapershelfGenerator(Generator):
         siteurl = "" if relative else self.settings["SITEURL"]
 
         def record(paper) -> str:
-            fingerprint = self._fingerprints[paper.key] + siteurl.encode()
+            fingerprint = shows.paper(paper) + siteurl.encode()
             return cache.remember_as(
                 "records", paper.key, fingerprint, lambda: record_json(paper, siteurl)
             )

@@ -88,6 +88,7 @@ class Paper:
     tags: tuple[Tag, ...] = ()
     url: str = ""
     save_as: str = ""
+    source: bytes = b""  # a digest of all the above that comes from the listings
     previous: Paper | None = field(default=None, repr=False)
     next: Paper | None = field(default=None, repr=False)
 

@@ -71,19 +71,17 @@ def run(
         finally:
             connection.close()
 
-    # Objects the parent made are left alone by the children's garbage
-    # collector, so their memory stays shared instead of being copied.
+    # Objects made so far are left alone by the garbage collectors from now on
+    # (they are freed as usual when no longer used): the children's memory
+    # stays shared with the parent's instead of being copied.
     gc.freeze()
     children = []
-    try:
-        for number in range(jobs - 1):
-            receive, send = context.Pipe(duplex=False)
-            child = context.Process(target=work, args=(send, side is not None and number == 0))
-            child.start()
-            send.close()
-            children.append((child, receive))
-    finally:
-        gc.unfreeze()
+    for number in range(jobs - 1):
+        receive, send = context.Pipe(duplex=False)
+        child = context.Process(target=work, args=(send, side is not None and number == 0))
+        child.start()
+        send.close()
+        children.append((child, receive))
     results: dict[int, Any] = {}
     while indices := take():
         results.update((i, tasks[i]()) for i in indices)
