@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from . import latex
 from .links import paper_links
@@ -77,9 +77,12 @@ def record_json(paper: Paper, siteurl: str = "") -> str:
 
 def papers_json(
     papers: list[Paper], siteurl: str = "", record: Callable[[Paper], str] | None = None
-) -> str:
-    """The export file; `record(paper)` can give a paper's JSON made before
-    (it must equal `record_json(paper, siteurl)`)."""
+) -> Iterator[str]:
+    """The export file, in pieces (a file of 50,000 papers is 100 MB: written
+    as it is made); `record(paper)` can give a paper's JSON made before (it
+    must equal `record_json(paper, siteurl)`)."""
     record = record or functools.partial(record_json, siteurl=siteurl)
-    head = _json({"format": FORMAT, "version": VERSION})[:-1]
-    return head + ',"papers":[' + ",".join(map(record, papers)) + "]}\n"
+    yield _json({"format": FORMAT, "version": VERSION})[:-1] + ',"papers":['
+    for number, paper in enumerate(papers):
+        yield ("," if number else "") + record(paper)
+    yield "]}\n"

@@ -7,7 +7,7 @@ import gc
 import logging
 import pickle
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pelican
@@ -244,7 +244,8 @@ class PapershelfGenerator(Generator):
                 tasks.append(lambda: render(save_as, template, url, fingerprint, lazy, values))
 
         def render(save_as, template, url, fingerprint, lazy, values) -> tuple:
-            values.update(lazy() if lazy else {})
+            # A new dict: the task keeps `values`, and 50,000 abstracts add up.
+            values = {**values, **lazy()} if lazy else values
             writer.write_file(
                 save_as,
                 self.get_template(template),
@@ -256,7 +257,8 @@ class PapershelfGenerator(Generator):
             )
             return save_as, cache.wrote(save_as, fingerprint)
 
-        def write_text(save_as: str, fingerprint: bytes, text: Callable[[], str]) -> None:
+        def write_text(save_as: str, fingerprint: bytes, text: Callable[[], Iterable[str]]) -> None:
+            """Write text (a string, or its pieces) unless it is as the last build wrote it."""
             if not cache.unchanged(save_as, fingerprint):
                 _write_text(output / save_as, text())
                 cache.wrote(save_as, fingerprint)
@@ -341,9 +343,10 @@ class PapershelfGenerator(Generator):
                 return cache.remember("search", searched, build)
 
         written, built, reports = self._run(tasks, search_index)
+        tasks.clear()
         cache.writing.update(written)
-        for fresh in reports:  # list items the other processes rendered
-            for key, (fingerprint, item) in fresh.items():
+        while reports:  # list items the other processes rendered
+            for key, (fingerprint, item) in reports.pop().items():
                 cache.remember_as("items", key, fingerprint, lambda item=item: item)
         cache.keep("items")  # every list is written: free their items
         self._items.clear()
@@ -389,6 +392,7 @@ class PapershelfGenerator(Generator):
             )
 
 
-def _write_text(path: Path, text: str) -> None:
+def _write_text(path: Path, text: str | Iterable[str]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    with path.open("w", encoding="utf-8") as file:
+        file.writelines([text] if isinstance(text, str) else text)
