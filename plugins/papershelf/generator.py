@@ -81,9 +81,15 @@ def load_archive(content_path: str, config: Config, cache: BuildCache | None = N
         files = listing_files(Path(content_path) / config.listings_path)
         key = file_digest(files, config.listings_path, config.paper_url, config.paper_save_as)
         # Pickled: the archive adds notes and tags to the papers it is given.
-        frozen = cache.remember("papers", key, lambda: pickle.dumps(merged(), protocol=5))
-        names, papers, entries, problems = pickle.loads(frozen)
-        del frozen
+        fresh = []
+
+        def frozen() -> bytes:
+            fresh.append(merged())
+            return pickle.dumps(fresh[0], protocol=5)
+
+        kept = cache.remember("papers", key, frozen)
+        names, papers, entries, problems = fresh[0] if fresh else pickle.loads(kept)
+        del kept, fresh
         cache.keep("listings")
         cache.keep("papers")
     notes, trouble = read_notes(content_path, config)
