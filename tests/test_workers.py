@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import time
+import weakref
 
 import pytest
 from conftest import CORPUS_JSON, ROOT, build_site, make_content
 from papershelf import workers
 from papershelf.config import Config, SettingsError
+from papershelf.generator import PapershelfGenerator
+from pelican import signals
 
 pytestmark = pytest.mark.skipif(not workers.can_fork(), reason="no fork on this system")
 
@@ -78,3 +82,23 @@ def test_one_process_and_three_build_the_same_site(tmp_path):
     assert len(files) > 200
     assert files == sorted(p.relative_to(three) for p in three.rglob("*") if p.is_file())
     assert [f for f in files if (one / f).read_bytes() != (three / f).read_bytes()] == []
+
+
+def test_an_archive_is_freed_once_the_next_build_in_the_process_replaces_it(tmp_path):
+    """As under `pelican --autoreload`: nothing a build freezes outlives it."""
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    papers = []
+
+    def keep_a_reference(generators):
+        ours = next(g for g in generators if isinstance(g, PapershelfGenerator))
+        papers.append(weakref.ref(ours.site.archive.papers[0]))
+
+    signals.all_generators_finalized.connect(keep_a_reference)
+    try:
+        build_site(tmp_path / "content", tmp_path / "output")
+        build_site(tmp_path / "content", tmp_path / "output")
+    finally:
+        signals.all_generators_finalized.disconnect(keep_a_reference)
+    gc.collect()
+    first, _ = papers
+    assert first() is None  # papers point at each other: only the cycle collector frees them

@@ -213,6 +213,12 @@ class PapershelfGenerator(Generator):
         self._fresh_items = {}
         return workers.run(tasks, jobs, search_index, lambda: self._fresh_items)
 
+    def _forget(self, pelican) -> None:
+        """Take the site out of the context once every page is written: Pelican
+        keeps its own pages, and the context they hold, from one build to the
+        next under `pelican --autoreload`, and with them the whole archive."""
+        self.context.pop("papershelf", None)
+
     def _source_url(self, note) -> str:
         return source_url(self.config, note)
 
@@ -228,6 +234,7 @@ class PapershelfGenerator(Generator):
             gc.enable()
         self.site = lay_out(archive, self.config)
         self.context["papershelf"] = self.site
+        signals.finalized.connect(self._forget)  # held weakly: it goes with this generator
         gc.freeze()
 
     def generate_output(self, writer):
@@ -382,6 +389,7 @@ class PapershelfGenerator(Generator):
 
         stale = cache.remove_stale()
         cache.save()
+        gc.unfreeze()  # under `pelican --autoreload`, this archive is garbage after the next build
 
         for warning in site.archive.warnings:
             logger.warning("papershelf: %s", warning)

@@ -85,18 +85,16 @@ _TERM_OF: dict[str, str] = {}  # word as split -> its index term, "" for none
 
 def terms(normalised: str) -> list[str]:
     """The index terms of a normalised field: words less stop words, stemmed."""
-    found = []
-    for word in _SEPARATORS.split(normalised):
-        term = _TERM_OF.get(word)
-        if term is None:
-            if len(_TERM_OF) > 1_000_000:  # a bound on memory, far above a real vocabulary
-                _TERM_OF.clear()
-            trimmed = word if word.isalnum() else trim(word)  # most words need no trimming
-            term = stem(trimmed) if trimmed and trimmed not in STOP_WORDS else ""
-            _TERM_OF[word] = term
-        if term:
-            found.append(term)
-    return found
+    words = _SEPARATORS.split(normalised)
+    found = list(map(_TERM_OF.get, words))  # most words were seen before
+    if None in found:
+        if len(_TERM_OF) > 1_000_000:  # a bound on memory, far above a real vocabulary
+            _TERM_OF.clear()
+        for word in {word for word, term in zip(words, found, strict=True) if term is None}:
+            trimmed = word if word.isalnum() else trim(word)  # most need no trimming
+            _TERM_OF[word] = stem(trimmed) if trimmed and trimmed not in STOP_WORDS else ""
+        found = list(map(_TERM_OF.get, words))
+    return [term for term in found if term]
 
 
 # lunr.py pipeline functions, so that lunr.py can build the same index (tests).
@@ -234,7 +232,10 @@ def by_distinction(abstracts: list[list[str]]) -> list[list[str]]:
     counted = [Counter(terms) for terms in abstracts]
     frequency = Counter(term for counts in counted for term in counts)
     idf = {term: math.log(len(abstracts) / n) for term, n in frequency.items()}
-    return [sorted(counts, key=lambda t: (-counts[t] * idf[t], t)) for counts in counted]
+    return [
+        [term for _, term in sorted([(-n * idf[term], term) for term, n in counts.items()])]
+        for counts in counted
+    ]
 
 
 def documents_json(papers: list[Paper]) -> str:
@@ -291,7 +292,8 @@ def build_search_index(papers: list[Paper], budget: int) -> SearchIndex:
         {f: terms(v) for f, v in _document(paper).items() if f != "abstract"} for paper in papers
     ]
     shown = documents_json(papers)
-    budget -= _gzip_size(shown)
+    shown_size = _gzip_size(shown)
+    budget -= shown_size
 
     def size_with(abstract_terms: list[list[str]]) -> tuple[str, int]:
         whole = [{**d, "abstract": a} for d, a in zip(documents, abstract_terms, strict=True)]
@@ -314,7 +316,7 @@ def build_search_index(papers: list[Paper], budget: int) -> SearchIndex:
         abstracts = [_abstract_terms(paper) for paper in papers]
         serialized, size = size_with(abstracts)
         if size <= budget:
-            return _search_index(papers, serialized, shown, "full abstracts")
+            return _search_index(papers, serialized, shown, "full abstracts", size + shown_size)
     modes = []
     base = estimate(with_abstracts=False)
     if base > budget:
@@ -339,17 +341,19 @@ def build_search_index(papers: list[Paper], budget: int) -> SearchIndex:
     mode = ", ".join(modes)
     if size > budget:
         mode += " (still over the budget)"
-    return _search_index(papers, serialized, shown, mode)
+    return _search_index(papers, serialized, shown, mode, size + shown_size)
 
 
-def _search_index(papers: list[Paper], serialized: str, shown: str, mode: str) -> SearchIndex:
+def _search_index(
+    papers: list[Paper], serialized: str, shown: str, mode: str, gzip_bytes: int
+) -> SearchIndex:
     return SearchIndex(
         index=serialized,
         documents=shown,
         snippets=snippets_json(papers),
         mode=mode,
         raw_bytes=len(serialized.encode("utf-8")) + len(shown.encode("utf-8")),
-        gzip_bytes=_gzip_size(serialized) + _gzip_size(shown),
+        gzip_bytes=gzip_bytes,
     )
 
 
