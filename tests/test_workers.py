@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 import os
 import shutil
+import subprocess
+import sys
 import time
 import weakref
 
@@ -56,6 +58,29 @@ def test_a_task_failing_in_another_process_fails_the_run_with_its_traceback():
 
     with pytest.raises(workers.WorkerError, match=r"ValueError: paper \d+ is broken"):
         workers.run([lambda n=n: task(n) for n in range(200)], jobs=2)
+
+
+def test_a_task_failing_here_stops_the_other_processes_and_raises():
+    """Run in a process of its own: if the others were left waiting to send
+    their results (more than a pipe holds), it would never end."""
+    script = """
+import os, time
+from papershelf import workers
+parent = os.getpid()
+def task(n):
+    time.sleep(0.002)
+    if os.getpid() == parent and n > 50:
+        raise KeyError("broken here")
+    return str(n) * 1000  # more than a pipe holds, all told
+try:
+    workers.run([lambda n=n: task(n) for n in range(400)], jobs=3)
+except KeyError as error:
+    print("raised", error)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "raised 'broken here'"
 
 
 def test_a_failing_side_job_fails_the_run():

@@ -363,6 +363,7 @@ class PapershelfGenerator(Generator):
                 cache.remember_as("items", key, fingerprint, lambda item=item: item)
         cache.keep("items")  # every list is written: free their items
         self._items.clear()
+        self._fresh_items.clear()
         search = cache.remember("search", searched, lambda: built) if built else None
         if search:
             write_text(index, searched, lambda: search.index)

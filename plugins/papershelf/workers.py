@@ -78,13 +78,21 @@ def run(
     children = []
     for number in range(jobs - 1):
         receive, send = context.Pipe(duplex=False)
-        child = context.Process(target=work, args=(send, side is not None and number == 0))
+        with_side = side is not None and number == 0
+        child = context.Process(target=work, args=(send, with_side), daemon=True)
         child.start()
         send.close()
         children.append((child, receive))
     results: dict[int, Any] = {}
-    while indices := take():
-        results.update((i, tasks[i]()) for i in indices)
+    try:
+        while indices := take():
+            results.update((i, tasks[i]()) for i in indices)
+    except BaseException:
+        # Nobody will read what the others send: stop them rather than wait.
+        for child, _ in children:
+            child.terminate()
+            child.join()
+        raise
     side_result, reports, failures = None, [], []
     for child, receive in children:
         try:
