@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 CHUNK = 16  # tasks taken at a time: small enough to even out, big enough to be cheap
-MIN_TASKS = 2 * CHUNK  # fewer than this, or no side job: not worth a process
+MIN_TASKS = 2 * CHUNK  # fewer than this, and no side job: not worth a process
 
 
 def cores() -> int:
