@@ -21,10 +21,17 @@ def _link(paper: Paper | None):
     return (paper.title, paper.url) if paper else None
 
 
-def item_digest(paper: Paper) -> bytes:
-    """What a paper's item in a list shows (`_paper_item.html`): a note's text
-    is not part of it, so editing one leaves the lists as they are."""
-    return digest(paper.source, len(paper.notes), tuple((t.name, t.url) for t in paper.tags))
+def tagged_digest(paper: Paper) -> bytes:
+    """A paper as its listings and its tags make it: all the search index
+    holds of it, and most of what a list shows."""
+    return digest(paper.source, tuple((t.name, t.url) for t in paper.tags))
+
+
+def item_digest(paper: Paper, tagged: bytes) -> bytes:
+    """What a paper's item in a list shows (`_paper_item.html`): its listings,
+    its tags and how many notes it has. A note's text is not part of it, so
+    editing one leaves the lists as they are."""
+    return tagged + len(paper.notes).to_bytes(4, "big")
 
 
 def paper_digest(paper: Paper, item: bytes) -> bytes:
@@ -54,8 +61,10 @@ class Fingerprints:
     def __init__(self, site: Site, common: bytes, articles: list) -> None:
         self.site = site
         self.common = common  # settings and menu: every page shows them
-        self.items = {paper.key: item_digest(paper) for paper in site.archive.papers}
-        self.papers = {p.key: paper_digest(p, self.items[p.key]) for p in site.archive.papers}
+        papers = site.archive.papers
+        self.tagged = [tagged_digest(paper) for paper in papers]  # in archive order
+        self.items = {p.key: item_digest(p, t) for p, t in zip(papers, self.tagged, strict=True)}
+        self.papers = {p.key: paper_digest(p, self.items[p.key]) for p in papers}
         self.articles = [(a.title, a.url, a.date.isoformat(), a.locale_date) for a in articles[:5]]
         archive = site.archive
         self.calendar = digest(
@@ -133,16 +142,4 @@ class Fingerprints:
 
     def search(self) -> bytes:
         """What the search index is made of: a note edit does not change it."""
-        searched = tuple(
-            (
-                p.url,
-                p.title,
-                p.abstract,
-                p.date.toordinal(),
-                p.arxiv_id,
-                p.authors,
-                [t.name for t in p.tags],
-            )
-            for p in self.site.archive.papers
-        )
-        return self.of("search", searched)
+        return self.of("search", b"".join(self.tagged))
