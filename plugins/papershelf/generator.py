@@ -350,9 +350,12 @@ class PapershelfGenerator(Generator):
         if not all(cache.unchanged(name, searched) for name in files):
 
             def search_index() -> SearchIndex:
-                build = functools.partial(
-                    build_search_index, site.archive.papers, config.search_budget
-                )
+                def build() -> SearchIndex:
+                    terms = functools.partial(cache.remember, "search terms")
+                    built = build_search_index(site.archive.papers, config.search_budget, terms)
+                    cache.keep("search terms")  # saved by the process that built the index
+                    return built
+
                 return cache.remember("search", searched, build)
 
         written, built, reports = self._run(tasks, search_index)

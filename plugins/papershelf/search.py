@@ -26,6 +26,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import lunr
@@ -34,6 +35,7 @@ from lunr.query import Query
 from lunr.stop_word_filter import WORDS as STOP_WORDS
 
 from . import latex
+from .cache import Remember
 from .model import Paper
 from .stemmer import stem
 
@@ -120,14 +122,18 @@ class SearchIndex:
     gzip_bytes: int
 
 
+# Each field's searchable text.
+_FIELD_TEXT: dict[str, Callable[[Paper], str]] = {
+    "title": lambda paper: normalise(latex.plain(paper.title)),
+    "tags": lambda paper: normalise(", ".join(t.name for t in paper.tags)),
+    "arxiv": lambda paper: paper.arxiv_id or "",
+    "authors": lambda paper: normalise(", ".join(paper.authors)),
+    "abstract": lambda paper: normalise(latex.plain(paper.abstract)),
+}
+
+
 def _document(paper: Paper) -> dict:
-    return {
-        "title": normalise(latex.plain(paper.title)),
-        "tags": normalise(", ".join(t.name for t in paper.tags)),
-        "arxiv": paper.arxiv_id or "",
-        "authors": normalise(", ".join(paper.authors)),
-        "abstract": normalise(latex.plain(paper.abstract)),
-    }
+    return {field: text(paper) for field, text in _FIELD_TEXT.items()}
 
 
 def serialize(documents: list[dict[str, str]], fields: dict[str, int] = FIELDS) -> str:
@@ -275,11 +281,9 @@ def snippets_json(papers: list[Paper]) -> list[str]:
     return [_json(snippets[start : start + step]) for start in range(0, len(snippets), step)]
 
 
-def _abstract_terms(paper: Paper) -> list[str]:
-    return terms(normalise(latex.plain(paper.abstract)))
-
-
-def build_search_index(papers: list[Paper], budget: int) -> SearchIndex:
+def build_search_index(
+    papers: list[Paper], budget: int, remember: Remember | None = None
+) -> SearchIndex:
     """The index with full abstracts if it fits in `budget` gzipped bytes with
     the documents (what a reader fetches before the first result); else each
     abstract's most distinctive terms, as many as fit; and if even the other
@@ -287,22 +291,34 @@ def build_search_index(papers: list[Paper], budget: int) -> SearchIndex:
 
     Abstracts are most of the work: a sample of papers tells whether they can
     fit, and they are read whole only when some of each will be kept.
+    `remember(key, compute)` can give a field's terms found before, by the
+    paper's listings (`Paper.source`); tags are found anew.
     """
-    documents = [
-        {f: terms(v) for f, v in _document(paper).items() if f != "abstract"} for paper in papers
-    ]
+
+    def field_terms(paper: Paper, field: str) -> list[str]:
+        def compute() -> list[str]:
+            return terms(_FIELD_TEXT[field](paper))
+
+        if remember is None or field == "tags" or not paper.source:
+            return compute()
+        return remember(paper.source + field.encode(), compute)
+
+    def abstract_terms(paper: Paper) -> list[str]:
+        return field_terms(paper, "abstract")
+
+    documents = [{f: field_terms(paper, f) for f in FIELDS if f != "abstract"} for paper in papers]
     shown = documents_json(papers)
     shown_size = _gzip_size(shown)
     budget -= shown_size
 
-    def size_with(abstract_terms: list[list[str]]) -> tuple[str, int]:
-        whole = [{**d, "abstract": a} for d, a in zip(documents, abstract_terms, strict=True)]
+    def size_with(kept: list[list[str]]) -> tuple[str, int]:
+        whole = [{**d, "abstract": a} for d, a in zip(documents, kept, strict=True)]
         serialized = _json(compact(whole))
         return serialized, _gzip_size(serialized)
 
     every = max(1, len(documents) // SAMPLE)
     sample = [
-        (d, _abstract_terms(p)) for d, p in zip(documents[::every], papers[::every], strict=True)
+        (d, abstract_terms(p)) for d, p in zip(documents[::every], papers[::every], strict=True)
     ]
     scale = len(documents) / max(1, len(sample))
 
@@ -313,7 +329,7 @@ def build_search_index(papers: list[Paper], budget: int) -> SearchIndex:
     whole = estimate(with_abstracts=True)
     abstracts: list[list[str]] | None = None
     if whole <= budget * 1.25:
-        abstracts = [_abstract_terms(paper) for paper in papers]
+        abstracts = [abstract_terms(paper) for paper in papers]
         serialized, size = size_with(abstracts)
         if size <= budget:
             return _search_index(papers, serialized, shown, "full abstracts", size + shown_size)
@@ -329,7 +345,7 @@ def build_search_index(papers: list[Paper], budget: int) -> SearchIndex:
     per_term = max(0.5, (whole - base) / max(1.0, sample_terms))
     k = max(0, int((budget - base) / per_term / max(1, len(documents))))
     if k and abstracts is None:
-        abstracts = [_abstract_terms(paper) for paper in papers]
+        abstracts = [abstract_terms(paper) for paper in papers]
     ranked = by_distinction(abstracts) if k else []
     while True:
         serialized, size = size_with([a[:k] for a in ranked] if k else [[]] * len(documents))
