@@ -201,3 +201,22 @@ def test_a_thousand_papers_have_their_snippets_in_two_files():
     many = search.snippets_json([paper] * 1_000)
     assert len(many) == search.snippet_files(1_000) == 2
     assert search.snippet_files(1_001) == 3
+
+
+def test_terms_found_before_are_taken_from_the_memo_and_give_the_same_index():
+    result = papers(*sorted(CORPUS_JSON.iterdir())[:10])
+    memo, computed = {}, []
+
+    def remember(key, compute):
+        if key not in memo:
+            computed.append(key)
+            memo[key] = compute()
+        return memo[key]
+
+    first = search.build_search_index(result, budget=1_500_000, remember=remember)
+    assert len(computed) == 4 * len(result)  # title, arXiv id, authors, abstract; tags anew
+    computed.clear()
+    again = search.build_search_index(result, budget=1_500_000, remember=remember)
+    assert computed == []
+    assert (again.index, again.documents) == (first.index, first.documents)
+    assert first.index == search.build_search_index(result, budget=1_500_000).index
