@@ -42,6 +42,12 @@ def test_the_side_job_runs_once_in_another_process_and_its_result_comes_back():
     assert side != parent
 
 
+def test_a_run_leaves_the_garbage_collector_as_it_found_it():
+    assert gc.get_freeze_count() == 0
+    workers.run([lambda: slowly(1)] * 100, jobs=2)
+    assert gc.get_freeze_count() == 0
+
+
 def test_one_job_or_few_tasks_run_here():
     here = os.getpid()
     assert workers.run([os.getpid] * 100, jobs=1) == ([here] * 100, None, [])

@@ -71,18 +71,23 @@ def run(
         finally:
             connection.close()
 
-    # Objects made so far are left alone by the garbage collectors from now on
-    # (they are freed as usual when no longer used): the children's memory
-    # stays shared with the parent's instead of being copied.
+    # The children's garbage collectors leave the objects made so far alone
+    # (they are freed as usual when no longer used), so that the children's
+    # memory stays shared with the parent's instead of being copied.
+    was_frozen = gc.get_freeze_count() > 0  # by the generator, for the whole build
     gc.freeze()
     children = []
-    for number in range(jobs - 1):
-        receive, send = context.Pipe(duplex=False)
-        with_side = side is not None and number == 0
-        child = context.Process(target=work, args=(send, with_side), daemon=True)
-        child.start()
-        send.close()
-        children.append((child, receive))
+    try:
+        for number in range(jobs - 1):
+            receive, send = context.Pipe(duplex=False)
+            with_side = side is not None and number == 0
+            child = context.Process(target=work, args=(send, with_side), daemon=True)
+            child.start()
+            send.close()
+            children.append((child, receive))
+    finally:
+        if not was_frozen:
+            gc.unfreeze()  # the parent's collector as it was
     results: dict[int, Any] = {}
     try:
         while indices := take():
