@@ -4,8 +4,8 @@ An incremental build (see `cache.py`) renders a page again only when its
 fingerprint changes, so each one here must cover everything its template
 shows: the papers it lists (each by `paper_digest`, which covers everything a
 page can show of a paper, or by `item_digest` for a list of paper items), its
-neighbours and counts. Settings, the menu and
-the templates are covered once for all pages (`common`, and the cache's key).
+neighbours and counts. Settings, the menu and the templates are covered once
+for all pages (`common`, and the cache's key).
 The tests build incrementally after every kind of change and compare the
 output with a build from scratch, byte for byte.
 """

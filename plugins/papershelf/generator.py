@@ -205,7 +205,7 @@ class PapershelfGenerator(Generator):
 
     def _run(self, tasks: list, search_index: Callable | None) -> tuple:
         """The tasks on every core (see workers.py), the search index beside them."""
-        jobs = self.config.jobs or workers.cores()
+        jobs = workers.jobs(self.config.jobs)
         if signals.content_written.receivers:
             jobs = 1  # another plugin follows the pages written: keep them in its process
         for name in ("paper", "_paper_item", "date", "month", "tag"):

@@ -87,7 +87,7 @@ def _topics(papers: list[Paper], rules, config: Config, remember: Remember | Non
         )
         for i in missing
     ]
-    results, _, _ = workers.run(tasks, config.jobs or workers.cores())
+    results, _, _ = workers.run(tasks, workers.jobs(config.jobs))
     for i, topics in zip(missing, results, strict=True):
         found[i] = remember(keys[i], lambda topics=topics: topics) if remember else topics
     return found

@@ -27,6 +27,11 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def jobs(setting: int) -> int:
+    """Processes for PAPERSHELF_JOBS: the setting, or 0 for one per core."""
+    return setting or cores()
+
+
 def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
