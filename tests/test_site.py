@@ -106,6 +106,23 @@ def test_published_under_a_sub_path_every_link_resolves(tmp_path, served):
     assert len([url for url in seen if "/archive/papers/" in url]) == 46
 
 
+def test_siteurl_is_escaped_in_fragments_shared_between_pages(tmp_path):
+    # Tag lists and list items are rendered once and given each page's SITEURL.
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    site = build_site(
+        tmp_path / "content", tmp_path / "output", "publishconf.py", SITEURL="https://x.org/a&b"
+    )
+    pages = [
+        site / "index.html",
+        *site.glob("papers/*/index.html"),
+        *site.glob("tags/*/index.html"),
+    ]
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert "https://x.org/a&amp;b/tags/" in html, page
+        assert "https://x.org/a&b" not in html, page
+
+
 def test_the_corpus_builds_one_page_per_paper(corpus_site):
     site = corpus_site
     assert len(list((site / "papers").glob("*/index.html"))) == 515

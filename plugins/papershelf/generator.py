@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pelican
 from jinja2 import FileSystemBytecodeCache
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from pelican import signals
 from pelican.generators import Generator
 from pelican.log import console
@@ -122,6 +122,10 @@ def long_date(date) -> str:
 _SITEURL = "\x00siteurl\x00"
 
 
+def _with_siteurl(fragment: str, siteurl: str) -> Markup:
+    return Markup(fragment.replace(_SITEURL, escape(siteurl)))
+
+
 def _stop(error: Exception, lines: list[str]) -> None:
     """Report what is wrong in plain lines and stop the build.
 
@@ -162,9 +166,13 @@ class PapershelfGenerator(Generator):
             long_date=long_date,
         )
         self.env.globals.update(
-            paper_links=paper_links, note_source_url=self._source_url, paper_item=self._paper_item
+            paper_links=paper_links,
+            note_source_url=self._source_url,
+            paper_item=self._paper_item,
+            tag_links=self._tag_links,
         )
         self._items: dict[tuple, str] = {}
+        self._tag_lists: dict[tuple, str] = {}
         self._fresh_items: dict[tuple, tuple[bytes, str]] = {}  # rendered by this process
         self._shows: Fingerprints | None = None  # what each page shows, once the site is laid out
         try:
@@ -201,7 +209,16 @@ class PapershelfGenerator(Generator):
                     return self._fresh_items[key][1]
 
                 self._items[key] = self.cache.remember_as("items", key, fingerprint, fresh)
-        return Markup(self._items[key].replace(_SITEURL, siteurl))
+        return _with_siteurl(self._items[key], siteurl)
+
+    def _tag_links(self, tags, siteurl: str) -> Markup:
+        """The theme's `tag_links` macro, rendered once per set of tags: every
+        paper page and list item shows one, and papers share them."""
+        key = tuple(tags)  # tags compare by identity, one per name
+        if key not in self._tag_lists:
+            macro = self.get_template("_macros").module.tag_links
+            self._tag_lists[key] = str(macro(tags, _SITEURL))
+        return _with_siteurl(self._tag_lists[key], siteurl)
 
     def _run(self, tasks: list, search_index: Callable | None) -> tuple:
         """The tasks on every core (see workers.py), the search index beside them."""
@@ -367,6 +384,7 @@ class PapershelfGenerator(Generator):
         cache.keep("items")  # every list is written: free their items
         self._items.clear()
         self._fresh_items.clear()
+        self._tag_lists.clear()
         search = cache.remember("search", searched, lambda: built) if built else None
         if search:
             write_text(index, searched, lambda: search.index)

@@ -54,7 +54,6 @@ _ASCII_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"  # what _SPACES matches in ASCI
 _RUNS = re.compile(" {2,}")
 _CJK = re.compile("([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff])")
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
-_SEPARATORS = re.compile(r"[ \-]+")
 
 
 def normalise(text: str) -> str:
@@ -77,9 +76,15 @@ def trim(word: str) -> str:
     return _EDGES.sub("", word)
 
 
+def split(normalised: str) -> list[str]:
+    """A normalised text's words, split where lunr's tokenizer splits: at spaces
+    and hyphens (`normalise` leaves no other space than " ")."""
+    return normalised.replace("-", " ").split()
+
+
 def words(text: str) -> list[str]:
     """Normalised, trimmed words, as lunr's tokenizer and our trimmer make them."""
-    return [w for w in (trim(w) for w in _SEPARATORS.split(normalise(text))) if w]
+    return [w for w in (trim(w) for w in split(normalise(text))) if w]
 
 
 _TERM_OF: dict[str, str] = {}  # word as split -> its index term, "" for none
@@ -87,7 +92,7 @@ _TERM_OF: dict[str, str] = {}  # word as split -> its index term, "" for none
 
 def terms(normalised: str) -> list[str]:
     """The index terms of a normalised field: words less stop words, stemmed."""
-    words = _SEPARATORS.split(normalised)
+    words = split(normalised)
     found = list(map(_TERM_OF.get, words))  # most words were seen before
     if None in found:
         if len(_TERM_OF) > 1_000_000:  # a bound on memory, far above a real vocabulary
