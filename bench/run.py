@@ -10,6 +10,13 @@ the median of BENCH_RUNS runs:
   - the output's size, the search payload a reader downloads before the first
     result, and query times in Chromium.
 It writes bench/RESULTS.md with the commands and the machine.
+
+FRESH_FOLDERS: every cold build writes into folders never used before, and
+nothing is deleted until the end. On ext4 without a journal, as on the
+machines this runs on, the kernel passes over inodes freed in the last minute
+when it makes new files: a 10,000-paper build right after deleting the last
+one's 22,000 files and folders took 19.0 s instead of 16.8 s (3.8 s more system
+time), for both tools alike. A first build on a fresh checkout pays nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +25,6 @@ import gzip
 import json
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
@@ -48,6 +54,16 @@ def timed(command: list[str], cwd: Path = ROOT) -> tuple[float, int]:
 
 def pelican(content: Path, output: Path, settings: Path, *extra: str) -> list[str]:
     return [str(BIN / "pelican"), str(content), "-o", str(output), "-s", str(settings), *extra]
+
+
+def cpu_reference() -> float:
+    """Seconds for a fixed Python loop: the CPU's speed, which varies a lot
+    on shared machines, to read the other numbers against."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(20_000_000):
+        total += i
+    return time.perf_counter() - start
 
 
 def median_of(runs: list[tuple[float, int]]) -> tuple[float, int]:
@@ -160,16 +176,15 @@ def bench(size: int, work: Path) -> dict:
         stdout=subprocess.DEVNULL,
     )
     settings = ROOT / "pelicanconf.py"
-    output, cache = work / f"out-{size}", work / f"cache-{size}"
     result: dict = {"papers": size}
+    output = cache = Path()  # each cold build's folders, then the last one's
 
     def build(*extra):
         return timed(pelican(content, output, settings, "--cache-path", str(cache), *extra))
 
     cold = []
-    for _ in range(RUNS):
-        shutil.rmtree(output, ignore_errors=True)
-        shutil.rmtree(cache, ignore_errors=True)
+    for n in range(RUNS):  # into new folders: see FRESH_FOLDERS
+        output, cache = work / f"out-{size}-{n}", work / f"cache-{size}-{n}"
         cold.append(build())
     result["cold"] = median_of(cold)
     result["noop"] = median_of([build() for _ in range(RUNS)])
@@ -194,11 +209,10 @@ def bench(size: int, work: Path) -> dict:
     base = baseline_content(work, content)
     base_settings = work / "baseline.py"
     base_settings.write_text(BASELINE_SETTINGS)
-    base_out, base_cache = work / f"base-out-{size}", work / f"base-cache-{size}"
+    base_out = base_cache = Path()
     base_cold = []
-    for _ in range(RUNS):
-        shutil.rmtree(base_out, ignore_errors=True)
-        shutil.rmtree(base_cache, ignore_errors=True)
+    for n in range(RUNS):
+        base_out, base_cache = work / f"base-out-{size}-{n}", work / f"base-cache-{size}-{n}"
         base_cold.append(
             timed(pelican(base, base_out, base_settings, "--cache-path", str(base_cache)))
         )
@@ -209,11 +223,10 @@ def bench(size: int, work: Path) -> dict:
             for _ in range(RUNS)
         ]
     )
-    shutil.rmtree(base)
     return result
 
 
-def report(results: list[dict]) -> str:
+def report(results: list[dict], reference: tuple[float, float]) -> str:
     def seconds(pair):
         return f"{pair[0]:.2f} s"
 
@@ -236,6 +249,8 @@ def report(results: list[dict]) -> str:
             f"`make bench` on {machine}; median of {RUNS} runs, each build a separate process.",
             "Plain Pelican builds the same papers as Markdown articles with the same URLs, tags,",
             "tag pagination, day/month/year archives and feeds (its content cache on).",
+            f"CPU reference (a 20,000,000-step Python loop): {reference[0]:.2f} s before, "
+            f"{reference[1]:.2f} s after.",
             "",
             "| papers | cold | peak RSS | no change | one note edited | one day added "
             "| Pelican cold | Pelican no change | cold ratio | output | search payload (gz) "
@@ -248,7 +263,8 @@ def report(results: list[dict]) -> str:
             "largest process (pages are rendered in one process per core); search payload = "
             "what a reader fetches before the first result: index.json + documents.json + the "
             "worker + lunr.min.js, gzipped; index load = fetch, `expand` and `lunr.Index.load` "
-            "in Chromium; queries: 200 title words through the worker's `search()`.",
+            "in Chromium; queries: 200 title words through the worker's `search()`. "
+            "Each cold build writes into new folders (see FRESH_FOLDERS in bench/run.py).",
             "",
         ]
     )
@@ -257,10 +273,11 @@ def report(results: list[dict]) -> str:
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="papershelf-bench-") as work:
         results = []
+        before = cpu_reference()
         for size in SIZES:
             print(f"benchmarking {size:,} papers...", flush=True)
             results.append(bench(size, Path(work)))
-        text = report(results)
+        text = report(results, (before, cpu_reference()))
     (ROOT / "bench" / "RESULTS.md").write_text(text)
     print(text)
 

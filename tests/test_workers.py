@@ -35,6 +35,25 @@ def test_tasks_are_shared_between_processes_and_results_keep_task_order():
     assert side is None
 
 
+def test_remembered_runs_only_what_is_not_remembered_and_remembers_it():
+    memo = {b"a": "kept"}
+
+    def remember(key, compute):
+        if key not in memo or memo[key] is None:
+            memo[key] = compute()
+        return memo[key]
+
+    keys = [b"a", None, *[bytes([n]) for n in range(40)]]
+    tasks = [lambda n=n: slowly((n, os.getpid())) for n in range(len(keys))]
+    found = workers.remembered(keys, tasks, remember, jobs=2)
+    assert found[0] == "kept"  # its task never ran
+    assert [n for n, _ in found[1:]] == list(range(1, len(keys)))
+    assert len({pid for _, pid in found[1:]}) == 2  # the rest ran on both cores
+    assert memo[bytes([7])] == found[9]  # remembered, by key
+    assert None not in memo  # a task without a key is not
+    assert workers.remembered(keys, tasks, remember, jobs=2)[2:] == found[2:]  # from the memo
+
+
 def test_the_side_job_runs_once_in_another_process_and_its_result_comes_back():
     parent = os.getpid()
     results, side, _ = workers.run([lambda: 1] * 40, jobs=2, side=os.getpid)

@@ -25,7 +25,7 @@ from .export import papers_json, record_json
 from .feeds import feed_items
 from .fingerprints import Fingerprints
 from .links import paper_links
-from .listing import content_files, listing_files, read_listing
+from .listing import content_files, listing_files, listing_reader
 from .markup import Renderer, math_html, pygments_css
 from .model import ContentError, Entry, Note, Paper, Problem
 from .notes import new_note_url, read_note, source_url
@@ -37,7 +37,8 @@ logger = logging.getLogger(__name__)
 
 def read_listings(content_path: str, config: Config, cache: BuildCache | None = None):
     """The listing files below the content folder (relative names), their
-    entries and every problem. With a cache, unchanged files are not parsed."""
+    entries and every problem. With a cache, unchanged files are not parsed;
+    the others are parsed on every core."""
     entries: list[Entry] = []
     problems: list[Problem] = []
     folder = Path(content_path) / config.listings_path
@@ -47,8 +48,9 @@ def read_listings(content_path: str, config: Config, cache: BuildCache | None = 
     files = listing_files(folder)
     names = [str(path.relative_to(content_path)) for path in files]
     remember = functools.partial(cache.remember, "listings") if cache else None
-    for path, name in zip(files, names, strict=True):
-        found, trouble = read_listing(path, display=name, remember=remember)
+    readers = [listing_reader(path, display=name) for path, name in zip(files, names, strict=True)]
+    keys, tasks = [key for key, _ in readers], [parse for _, parse in readers]
+    for found, trouble in workers.remembered(keys, tasks, remember, workers.jobs(config.jobs)):
         entries += found
         problems += trouble
     return names, entries, problems

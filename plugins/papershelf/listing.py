@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from .cache import Remember, digest
@@ -28,26 +29,38 @@ def read_listing(
     `remember(key, compute)` can give a result computed before for the same
     name, date and bytes (see `cache.py`).
     """
+    key, parse = listing_reader(path, snapshot, display)
+    return remember(key, parse) if remember and key else parse()
+
+
+def listing_reader(
+    path: str | os.PathLike, snapshot: dt.date | None = None, display: str | None = None
+) -> tuple[bytes | None, Callable[[], tuple[list[Entry], list[Problem]]]]:
+    """How to read one listing file (see `read_listing`): the key its result
+    can be remembered by, and the function that parses it. The file is read
+    now; a file that cannot be read has no key."""
     path = Path(path)
     name = display or str(path)
+
+    def failed(message: str) -> tuple[None, Callable]:
+        return None, lambda: ([], [Problem(name, 1, message)])
+
     reader = READERS.get(path.suffix.lower())
     if reader is None:
-        return [], [Problem(name, 1, "not a listing: expected a .txt or .json file")]
+        return failed("not a listing: expected a .txt or .json file")
     snapshot = snapshot or snapshot_from_name(path.name)
     if snapshot is None:
-        return [], [
-            Problem(name, 1, "no date in the file name: name it YYYY-MM-DD" + path.suffix.lower())
-        ]
+        return failed("no date in the file name: name it YYYY-MM-DD" + path.suffix.lower())
     try:
         data = path.read_bytes()
     except OSError as error:
-        return [], [Problem(name, 1, f"cannot read the file: {error.strerror}")]
+        return failed(f"cannot read the file: {error.strerror}")
 
     def parse() -> tuple[list[Entry], list[Problem]]:
         text, problem = decode(data, name)
         return ([], [problem]) if problem else reader(text, name, snapshot)
 
-    return remember(digest(name, snapshot, data), parse) if remember else parse()
+    return digest(name, snapshot, data), parse
 
 
 def decode(data: bytes, name: str) -> tuple[str, Problem | None]:

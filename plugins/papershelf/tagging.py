@@ -79,18 +79,11 @@ def _topics(papers: list[Paper], rules, config: Config, remember: Remember | Non
     rules_key = digest(dict(config.topics), config.topic_min_mentions)
     hashed = functools.partial(hashlib.blake2b, digest_size=16, key=rules_key)
     keys = [hashed(f"{p.title}\0{p.abstract}".encode()).digest() for p in papers]
-    found = [remember(key, lambda: None) for key in keys] if remember else [None] * len(papers)
-    missing = [i for i, topics in enumerate(found) if topics is None]
     tasks = [
-        functools.partial(
-            topics_of, papers[i].title, papers[i].abstract, rules, config.topic_min_mentions
-        )
-        for i in missing
+        functools.partial(topics_of, p.title, p.abstract, rules, config.topic_min_mentions)
+        for p in papers
     ]
-    results, _, _ = workers.run(tasks, workers.jobs(config.jobs))
-    for i, topics in zip(missing, results, strict=True):
-        found[i] = remember(keys[i], lambda topics=topics: topics) if remember else topics
-    return found
+    return workers.remembered(keys, tasks, remember, workers.jobs(config.jobs))
 
 
 def _assign_slugs(tags: list[Tag], config: Config) -> None:

@@ -16,6 +16,8 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from .cache import Remember
+
 CHUNK = 16  # tasks taken at a time: small enough to even out, big enough to be cheap
 MIN_TASKS = 2 * CHUNK  # fewer than this, and no side job: not worth a process
 
@@ -38,6 +40,24 @@ def can_fork() -> bool:
 
 class WorkerError(RuntimeError):
     """A task failed in another process; the message carries its traceback."""
+
+
+def remembered(
+    keys: Sequence[bytes | None],
+    tasks: Sequence[Callable[[], Any]],
+    remember: Remember | None,
+    jobs: int,
+) -> list:
+    """Each task's result: what `remember` kept for its key, or else the task
+    run now (the missing ones in `jobs` processes) and remembered. A task
+    without a key is always run."""
+    kept = remember if remember else lambda key, compute: compute()
+    found = [kept(key, lambda: None) if key is not None else None for key in keys]
+    missing = [i for i, value in enumerate(found) if value is None]
+    results, _, _ = run([tasks[i] for i in missing], jobs)
+    for i, value in zip(missing, results, strict=True):
+        found[i] = kept(keys[i], lambda value=value: value) if keys[i] is not None else value
+    return found
 
 
 def run(
