@@ -83,7 +83,7 @@ def baseline_content(work: Path, content: Path) -> Path:
     archive = load_archive(
         str(content), Config.from_settings(read_settings(str(ROOT / "pelicanconf.py")))
     )
-    articles = work / "baseline" / "papers"
+    articles = work / f"baseline-{content.name}" / "papers"
     articles.mkdir(parents=True)
     for paper in archive.papers:
         tags = ", ".join(tag.name.replace(",", " ") for tag in paper.tags)
