@@ -23,6 +23,7 @@ import gzip
 import itertools
 import json
 import math
+import operator
 import re
 import unicodedata
 from collections import Counter
@@ -87,21 +88,23 @@ def words(text: str) -> list[str]:
     return [w for w in (trim(w) for w in split(normalise(text))) if w]
 
 
-_TERM_OF: dict[str, str] = {}  # word as split -> its index term, "" for none
+class _Terms(dict):
+    """Word as split -> its index term ("" for none), found once per word."""
+
+    def __missing__(self, word: str) -> str:
+        trimmed = word if word.isalnum() else trim(word)  # most need no trimming
+        self[word] = term = stem(trimmed) if trimmed and trimmed not in STOP_WORDS else ""
+        return term
+
+
+_TERM_OF = _Terms()
 
 
 def terms(normalised: str) -> list[str]:
     """The index terms of a normalised field: words less stop words, stemmed."""
-    words = split(normalised)
-    found = list(map(_TERM_OF.get, words))  # most words were seen before
-    if None in found:
-        if len(_TERM_OF) > 1_000_000:  # a bound on memory, far above a real vocabulary
-            _TERM_OF.clear()
-        for word in {word for word, term in zip(words, found, strict=True) if term is None}:
-            trimmed = word if word.isalnum() else trim(word)  # most need no trimming
-            _TERM_OF[word] = stem(trimmed) if trimmed and trimmed not in STOP_WORDS else ""
-        found = list(map(_TERM_OF.get, words))
-    return [term for term in found if term]
+    if len(_TERM_OF) > 1_000_000:  # a bound on memory, far above a real vocabulary
+        _TERM_OF.clear()
+    return list(filter(None, map(_TERM_OF.__getitem__, split(normalised))))
 
 
 # lunr.py pipeline functions, so that lunr.py can build the same index (tests).
@@ -151,12 +154,12 @@ def compact(documents: list[dict[str, list[str]]], fields: dict[str, int] = FIEL
     numbered where it first appears (as lunr numbers it, so `expand` gives
     lunr's index), and a field's numbers are sorted and given as differences
     from the one before (small numbers, which gzip well; 0 repeats a term)."""
-    numbers: dict[str, int] = {}
+    numbers = _Numbering()
     columns: dict[str, list[list[int]]] = {field: [] for field in fields}
     for document in documents:
         for field in fields:
-            found = sorted(numbers.setdefault(term, len(numbers)) for term in document[field])
-            columns[field].append([b - a for a, b in zip([0, *found], found, strict=False)])
+            found = sorted(map(numbers.__getitem__, document[field]))
+            columns[field].append(list(map(operator.sub, found, [0, *found])))
     return {
         "format": FORMAT,
         "fields": fields,
@@ -164,6 +167,14 @@ def compact(documents: list[dict[str, list[str]]], fields: dict[str, int] = FIEL
         "terms": list(numbers),
         "columns": columns,
     }
+
+
+class _Numbering(dict):
+    """Term -> its number, numbered in the order they are first looked up."""
+
+    def __missing__(self, term: str) -> int:
+        self[term] = number = len(self)
+        return number
 
 
 def expand(data: dict) -> dict:
@@ -241,7 +252,7 @@ def by_distinction(abstracts: list[list[str]]) -> list[list[str]]:
     """Each abstract's index terms, once each, the most distinctive first (by
     tf-idf): its first k are what the index keeps of it."""
     counted = [Counter(terms) for terms in abstracts]
-    frequency = Counter(term for counts in counted for term in counts)
+    frequency = Counter(itertools.chain.from_iterable(counted))  # documents with each term
     idf = {term: math.log(len(abstracts) / n) for term, n in frequency.items()}
     return [
         [term for _, term in sorted([(-n * idf[term], term) for term, n in counts.items()])]
