@@ -261,8 +261,8 @@ class PapershelfGenerator(Generator):
         relative = self.settings["RELATIVE_URLS"]
         output = Path(self.output_path)
         # What every page shows besides its own content: settings and menu.
-        menu = [(page.title, page.url) for page in self.context.get("pages", [])]
-        common = digest(settings_digest(self.settings), menu)
+        pages = [_MenuPage(page) for page in self.context.get("pages", [])]
+        common = digest(settings_digest(self.settings), [(page.title, page.url) for page in pages])
         shows = Fingerprints(site, common, self.context.get("articles", []))
         self._shows = shows
 
@@ -285,6 +285,7 @@ class PapershelfGenerator(Generator):
                 relative_urls=relative,
                 url=url,
                 page_name=url,
+                pages=pages,
                 **values,
             )
             return save_as, cache.wrote(save_as, fingerprint)
@@ -428,6 +429,18 @@ class PapershelfGenerator(Generator):
                 f"papershelf: search index of {search.mode}: {search.raw_bytes:,} bytes, "
                 f"{search.gzip_bytes:,} gzipped"
             )
+
+
+class _MenuPage:
+    """A Pelican page as our templates see it: Pelican works its URL out anew
+    each time it is asked, and every page we write shows it in the menu."""
+
+    def __init__(self, page):
+        self._page = page
+        self.url = page.url
+
+    def __getattr__(self, name: str):
+        return getattr(self._page, name)
 
 
 def _write_text(path: Path, text: str | Iterable[str]) -> None:
