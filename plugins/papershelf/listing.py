@@ -38,7 +38,8 @@ def listing_reader(
 ) -> tuple[bytes | None, Callable[[], tuple[list[Entry], list[Problem]]]]:
     """How to read one listing file (see `read_listing`): the key its result
     can be remembered by, and the function that parses it. The file is read
-    now; a file that cannot be read has no key."""
+    now. A file that is no listing (no date in its name, say) or that cannot
+    be read has no key, and its function gives the problem."""
     path = Path(path)
     name = display or str(path)
 

@@ -50,7 +50,7 @@ def remembered(
 ) -> list:
     """Each task's result: what `remember` kept for its key, or else the task
     run now (the missing ones in `jobs` processes) and remembered. A task
-    without a key is always run."""
+    without a key is always run; so is one whose kept result is None."""
     kept = remember if remember else lambda key, compute: compute()
     found = [kept(key, lambda: None) if key is not None else None for key in keys]
     missing = [i for i, value in enumerate(found) if value is None]
