@@ -11,13 +11,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pelican
-from jinja2 import FileSystemBytecodeCache
 from markupsafe import Markup, escape
 from pelican import signals
 from pelican.generators import Generator
 from pelican.log import console
 
-from . import latex, markup, workers
+from . import latex, markup, templating, workers
 from .archive import Archive, assemble, merge, summary
 from .cache import BuildCache, digest, file_digest, settings_digest, tree_digest
 from .config import Config, SettingsError
@@ -157,7 +156,7 @@ class PapershelfGenerator(Generator):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Listing text reaches templates as str: escape everything by default.
-        self.env.autoescape = True
+        templating.install(self.env)
         # A build reads each template once; `pelican --autoreload` makes a new
         # generator, and so a new environment, for every build.
         self.env.auto_reload = False
@@ -186,9 +185,10 @@ class PapershelfGenerator(Generator):
         templates = [Path(self.theme, "templates"), *self.settings["THEME_TEMPLATES_OVERRIDES"]]
         code = tree_digest(Path(__file__).parent, *templates)
         self.cache = BuildCache.open(self.settings, self.output_path, code)
-        if self.cache.path is not None:  # compiled templates too (Jinja checks their source)
-            (self.cache.path / "templates").mkdir(parents=True, exist_ok=True)
-            self.env.bytecode_cache = FileSystemBytecodeCache(str(self.cache.path / "templates"))
+        if self.cache.path is not None:  # compiled templates too
+            compiled = self.cache.path / "templates"
+            compiled.mkdir(parents=True, exist_ok=True)
+            self.env.bytecode_cache = templating.BytecodeCache(str(compiled), code)
 
     def _paper_item(self, paper, siteurl: str, preview_chars: int, show_date: bool) -> Markup:
         """A paper's list item, rendered once with a stand-in for SITEURL (and
