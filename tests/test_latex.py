@@ -1,6 +1,8 @@
 """LaTeX remnants and URLs in listing text: one reading, three presentations."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from papershelf import latex
 from papershelf.markup import Renderer
 
@@ -105,3 +107,24 @@ def test_abstract_html_is_what_python_markdown_makes_of_the_abstract():
         source = "\n\n".join(latex.markdown(p) for p in text.split("\n\n"))
         rendered = render(source)
         assert canonical(abstract_html(text)) == canonical(rendered), text
+
+
+def test_preview_cuts_the_text_as_a_reader_sees_it_at_a_word():
+    assert latex.preview("Short {\\em text}.") == "Short text."
+    assert latex.preview("We  study\n\nscaling laws, and more.", limit=20) == "We study scaling…"
+    assert latex.preview("one two three", limit=0) == "…"
+    spaced = "a" + " " * 700 + "b c d e f g h"  # the limit's worth of text lies far in
+    assert latex.preview(spaced, limit=6) == "a b c…"
+
+
+@given(
+    st.lists(st.sampled_from(["word", "x", "$x$", ",", ".", " ", "  ", "\n", "\t\t", "{\\bf b}"])),
+    st.integers(min_value=0, max_value=40),
+)
+def test_preview_is_the_start_of_the_whole_text_with_its_spaces_collapsed(pieces, limit):
+    text = "".join(pieces)
+    whole = " ".join(latex.plain(text).split())
+    expected = (
+        whole if len(whole) <= limit else whole[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+    )
+    assert latex.preview(text, limit) == expected

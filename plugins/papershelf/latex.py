@@ -148,9 +148,14 @@ def plain(text: str) -> str:
 
 def preview(text: str, limit: int = 280) -> str:
     """The start of the text as a reader sees it, cut at a word."""
-    text = " ".join(plain(text).split())
+    whole = plain(text)
+    # Spaces collapsed in the start only (lists show thousands of previews):
+    # that is the start of the whole text with its spaces collapsed.
+    text = " ".join(whole[: 2 * limit].split())
     if len(text) <= limit:
-        return text
+        text = " ".join(whole.split())
+        if len(text) <= limit:
+            return text
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
