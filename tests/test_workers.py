@@ -9,9 +9,10 @@ import subprocess
 import sys
 import time
 import weakref
+from pathlib import Path
 
 import pytest
-from conftest import CORPUS_JSON, ROOT, build_site, make_content
+from conftest import CORPUS_JSON, ROOT, SEED, build_site, make_content
 from papershelf import workers
 from papershelf.config import Config, SettingsError
 from papershelf.generator import PapershelfGenerator
@@ -152,3 +153,26 @@ def test_an_archive_is_freed_once_the_next_build_in_the_process_replaces_it(tmp_
     gc.collect()
     first, _ = papers
     assert first() is None  # papers point at each other: only the cycle collector frees them
+
+
+def test_a_plugin_that_follows_the_pages_written_sees_every_page(tmp_path):
+    """Pelican's `content_written` signal, as a sitemap plugin uses it: sent in
+    this process for each page, with the page's own context."""
+    content = make_content(tmp_path / "content", SEED)
+    written = {}
+
+    def follow(path, context):
+        written[Path(path).relative_to(tmp_path / "output").as_posix()] = context
+
+    signals.content_written.connect(follow)
+    try:
+        output = build_site(content, tmp_path / "output", PAPERSHELF_JOBS=2)
+    finally:
+        signals.content_written.disconnect(follow)
+    pages = {p.relative_to(output).as_posix() for p in output.rglob("*.html")}
+    assert len(pages) > 50
+    assert pages <= set(written)
+    paper = next(name for name in written if name.startswith("papers/"))
+    assert written[paper]["output_file"] == paper
+    assert written[paper]["SITEURL"] == "../.."
+    assert written[paper]["paper"].save_as == paper

@@ -185,8 +185,11 @@ class BuildCache:
         self.skipped += 1
         return True
 
-    def wrote(self, save_as: str, fingerprint: bytes) -> _Written:
-        stat = (Path(self.output) / save_as).stat()
+    def wrote(
+        self, save_as: str, fingerprint: bytes, stat: os.stat_result | None = None
+    ) -> _Written:
+        """Note a file this build wrote; `stat` is the file's, if known."""
+        stat = stat or os.stat(os.path.join(self.output, save_as))  # noqa: PTH116, PTH118
         self.writing[save_as] = _Written(fingerprint, stat.st_size, stat.st_mtime_ns)
         return self.writing[save_as]
 

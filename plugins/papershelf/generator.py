@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import gc
 import logging
+import os
 import pickle
 import sys
 from collections.abc import Callable, Iterable
@@ -15,6 +16,8 @@ from markupsafe import Markup, escape
 from pelican import signals
 from pelican.generators import Generator
 from pelican.log import console
+from pelican.utils import path_to_url
+from pelican.writers import get_relative_path
 
 from . import latex, markup, templating, workers
 from .archive import Archive, assemble, merge, summary
@@ -276,25 +279,25 @@ class PapershelfGenerator(Generator):
                 tasks.append(lambda: render(save_as, template, url, fingerprint, lazy, values))
 
         def render(save_as, template, url, fingerprint, lazy, values) -> tuple:
-            # A new dict: the task keeps `values`, and 50,000 abstracts add up.
-            values = {**values, **lazy()} if lazy else values
-            writer.write_file(
-                save_as,
-                self.get_template(template),
-                self.context,
-                relative_urls=relative,
-                url=url,
-                page_name=url,
-                pages=pages,
-                **values,
-            )
-            return save_as, cache.wrote(save_as, fingerprint)
+            """What Pelican's `Writer.write_file` does for a page, less its
+            bookkeeping: every page here has a path of its own."""
+            context = {**self.context, "localsiteurl": self.context.get("localsiteurl")}
+            if relative:
+                context["SITEURL"] = context["localsiteurl"] = path_to_url(
+                    get_relative_path(save_as)
+                )
+            context.update(output_file=save_as, url=url, page_name=url, pages=pages, **values)
+            context.update(lazy() if lazy else ())
+            path = output / save_as
+            stat = _write_text(path, self.get_template(template).render(context))
+            if signals.content_written.receivers:
+                signals.content_written.send(str(path), context=context)
+            return save_as, cache.wrote(save_as, fingerprint, stat)
 
         def write_text(save_as: str, fingerprint: bytes, text: Callable[[], Iterable[str]]) -> None:
             """Write text (a string, or its pieces) unless it is as the last build wrote it."""
             if not cache.unchanged(save_as, fingerprint):
-                _write_text(output / save_as, text())
-                cache.wrote(save_as, fingerprint)
+                cache.wrote(save_as, fingerprint, _write_text(output / save_as, text()))
 
         note_html = Renderer()
 
@@ -443,7 +446,10 @@ class _MenuPage:
         return getattr(self._page, name)
 
 
-def _write_text(path: Path, text: str | Iterable[str]) -> None:
+def _write_text(path: Path, text: str | Iterable[str]) -> os.stat_result:
+    """Write the text (a string, or its pieces); the file's size and time."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as file:
         file.writelines([text] if isinstance(text, str) else text)
+        file.flush()
+        return os.fstat(file.fileno())
