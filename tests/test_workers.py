@@ -176,3 +176,42 @@ def test_a_plugin_that_follows_the_pages_written_sees_every_page(tmp_path):
     assert written[paper]["output_file"] == paper
     assert written[paper]["SITEURL"] == "../.."
     assert written[paper]["paper"].save_as == paper
+
+
+def test_what_other_processes_compute_is_kept_for_the_next_build(tmp_path, monkeypatch):
+    """List items and export records made in other processes reach the cache:
+    rewriting the lists and papers.json afterwards computes none again."""
+    import jinja2
+    from papershelf import generator
+
+    parent, run = os.getpid(), workers.run
+
+    def others_first(tasks, jobs, *args):
+        """The parent first sleeps through tasks of its own, so that the other
+        processes take the build's tasks."""
+        idle = [lambda: time.sleep(0.1 if os.getpid() == parent else 0)] * workers.CHUNK
+        results, *rest = run(idle + list(tasks), jobs, *args)
+        return (results[len(idle) :], *rest)
+
+    content = make_content(tmp_path / "content", *sorted(CORPUS_JSON.iterdir())[:6])
+    monkeypatch.setattr(workers, "run", others_first)
+    output = build_site(content, tmp_path / "output", PAPERSHELF_JOBS=3)
+    monkeypatch.undo()
+    shutil.rmtree(output / "dates")
+    (output / "papers.json").unlink()
+
+    records, items = [], []
+    record_json, render = generator.record_json, jinja2.Template.render
+    monkeypatch.setattr(generator, "record_json", lambda *a: records.append(a) or record_json(*a))
+
+    def counted(template, *args, **kwargs):
+        if template.name == "_paper_item.html":
+            items.append(kwargs["paper"])
+        return render(template, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", counted)
+    build_site(content, output, PAPERSHELF_JOBS=1)
+    assert (output / "papers.json").exists()
+    assert (output / "dates" / "index.html").exists()
+    assert records == []
+    assert items == []

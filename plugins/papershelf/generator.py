@@ -10,6 +10,7 @@ import pickle
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 import pelican
 from markupsafe import Markup, escape
@@ -35,6 +36,7 @@ from .pages import lay_out
 from .search import SearchIndex, build_search_index, snippet_files
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def read_listings(content_path: str, config: Config, cache: BuildCache | None = None):
@@ -177,7 +179,8 @@ class PapershelfGenerator(Generator):
         )
         self._items: dict[tuple, str] = {}
         self._tag_lists: dict[tuple, str] = {}
-        self._fresh_items: dict[tuple, tuple[bytes, str]] = {}  # rendered by this process
+        # Memo -> name -> (fingerprint, value) computed by this process: see `_remember_as`.
+        self._fresh: dict[str, dict] = {}
         self._shows: Fingerprints | None = None  # what each page shows, once the site is laid out
         try:
             self.config = Config.from_settings(self.settings)
@@ -208,13 +211,19 @@ class PapershelfGenerator(Generator):
             if fingerprint is None:
                 self._items[key] = render()
             else:
-
-                def fresh() -> str:
-                    self._fresh_items[key] = (fingerprint, render())
-                    return self._fresh_items[key][1]
-
-                self._items[key] = self.cache.remember_as("items", key, fingerprint, fresh)
+                self._items[key] = self._remember_as("items", key, fingerprint, render)
         return _with_siteurl(self._items[key], siteurl)
+
+    def _remember_as(self, memo: str, name, fingerprint: bytes, compute: Callable[[], T]) -> T:
+        """`cache.remember_as`, noting what this process computes: a task run
+        in another process reports it back for the next build (`_run`)."""
+
+        def fresh() -> T:
+            value = compute()
+            self._fresh.setdefault(memo, {})[name] = (fingerprint, value)
+            return value
+
+        return self.cache.remember_as(memo, name, fingerprint, fresh)
 
     def _tag_links(self, tags, siteurl: str) -> Markup:
         """The theme's `tag_links` macro, rendered once per set of tags: every
@@ -226,14 +235,21 @@ class PapershelfGenerator(Generator):
         return _with_siteurl(self._tag_lists[key], siteurl)
 
     def _run(self, tasks: list, search_index: Callable | None) -> tuple:
-        """The tasks on every core (see workers.py), the search index beside them."""
+        """The tasks on every core (see workers.py), the search index beside
+        them; what the other processes computed goes to this one's cache."""
         jobs = workers.jobs(self.config.jobs)
         if signals.content_written.receivers:
             jobs = 1  # another plugin follows the pages written: keep them in its process
         for name in ("paper", "_paper_item", "date", "month", "tag"):
             self.get_template(name)  # compiled once, before the processes part
-        self._fresh_items = {}
-        return workers.run(tasks, jobs, search_index, lambda: self._fresh_items)
+        self._fresh = {}
+        results, side, reports = workers.run(tasks, jobs, search_index, lambda: self._fresh)
+        self._fresh = {}
+        for report in reports:
+            for memo, fresh in report.items():
+                for name, (fingerprint, value) in fresh.items():
+                    self.cache.remember_as(memo, name, fingerprint, lambda value=value: value)
+        return results, side
 
     def _forget(self, pelican) -> None:
         """Take the site out of the context once every page is written: Pelican
@@ -270,6 +286,23 @@ class PapershelfGenerator(Generator):
         self._shows = shows
 
         tasks: list[Callable[[], tuple]] = []  # one a file, run by `workers.run`
+
+        siteurl = "" if relative else self.settings["SITEURL"]
+
+        def record(paper) -> str:
+            fingerprint = shows.paper(paper) + siteurl.encode()
+            return self._remember_as(
+                "records", paper.key, fingerprint, lambda: record_json(paper, siteurl)
+            )
+
+        def export() -> tuple:
+            text = papers_json(site.archive.papers, siteurl, record)
+            stat = _write_text(output / config.export_save_as, text)
+            return config.export_save_as, cache.wrote(config.export_save_as, exported, stat)
+
+        exported = shows.of("export", shows.shown(site.archive.papers))
+        if not cache.unchanged(config.export_save_as, exported):
+            tasks.append(export)  # first: the longest task, best not left to the end
 
         def write(save_as, template, url, fingerprint: bytes, lazy=None, **values):
             """Render and write a page unless it is as the last build wrote it
@@ -381,15 +414,12 @@ class PapershelfGenerator(Generator):
 
                 return cache.remember("search", searched, build)
 
-        written, built, reports = self._run(tasks, search_index)
+        written, built = self._run(tasks, search_index)
         tasks.clear()
         cache.writing.update(written)
-        while reports:  # list items the other processes rendered
-            for key, (fingerprint, item) in reports.pop().items():
-                cache.remember_as("items", key, fingerprint, lambda item=item: item)
         cache.keep("items")  # every list is written: free their items
+        cache.keep("records")
         self._items.clear()
-        self._fresh_items.clear()
         self._tag_lists.clear()
         search = cache.remember("search", searched, lambda: built) if built else None
         if search:
@@ -399,19 +429,6 @@ class PapershelfGenerator(Generator):
                 save_as = config.search_snippets_save_as.format(number=number)
                 write_text(save_as, searched, lambda snippets=snippets: snippets)
 
-        siteurl = "" if relative else self.settings["SITEURL"]
-
-        def record(paper) -> str:
-            fingerprint = shows.paper(paper) + siteurl.encode()
-            return cache.remember_as(
-                "records", paper.key, fingerprint, lambda: record_json(paper, siteurl)
-            )
-
-        export = functools.partial(papers_json, site.archive.papers, siteurl, record)
-        write_text(
-            config.export_save_as, shows.of("export", shows.shown(site.archive.papers)), export
-        )
-        cache.keep("records")
         css = pygments_css(config.pygments_style, config.pygments_dark_style)
         _write_text(output / self.settings["THEME_STATIC_DIR"] / "css" / "pygments.css", css)
 
