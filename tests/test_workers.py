@@ -155,6 +155,32 @@ def test_an_archive_is_freed_once_the_next_build_in_the_process_replaces_it(tmp_
     assert first() is None  # papers point at each other: only the cycle collector frees them
 
 
+def test_a_process_that_built_the_site_exits_without_collecting_its_garbage(tmp_path):
+    """The interpreter's last collection would walk the whole archive, only
+    for the system to take the memory back: after a build, it finds nothing."""
+    script = f"""
+import sys
+sys.path.insert(0, {str(ROOT / "tests")!r})
+from pathlib import Path
+from conftest import SEED, build_site, make_content
+
+class Cycle:
+    def __init__(self):
+        self.me = self
+    def __del__(self):
+        print("collected at exit")
+
+content = make_content(Path({str(tmp_path)!r}) / "content", SEED)
+build_site(content, Path({str(tmp_path)!r}) / "output")
+Cycle()
+print("built")
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.splitlines()[-1] == "built"
+
+
 def test_a_plugin_that_follows_the_pages_written_sees_every_page(tmp_path):
     """Pelican's `content_written` signal, as a sitemap plugin uses it: sent in
     this process for each page, with the page's own context."""
