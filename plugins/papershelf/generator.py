@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import gc
 import logging
@@ -262,15 +263,11 @@ class PapershelfGenerator(Generator):
         return source_url(self.config, note)
 
     def generate_context(self):
-        # The archive is a million objects made at once and kept to the end:
-        # the cycle collector would walk them again and again for nothing.
-        gc.disable()
         try:
-            archive = load_archive(self.path, self.config, self.cache)
+            with _without_collection():  # a million objects, kept to the end
+                archive = load_archive(self.path, self.config, self.cache)
         except ContentError as error:
             _stop(error, str(error).splitlines())
-        finally:
-            gc.enable()
         self.site = lay_out(archive, self.config)
         self.context["papershelf"] = self.site
         signals.finalized.connect(self._forget)  # held weakly: it goes with this generator
@@ -409,7 +406,8 @@ class PapershelfGenerator(Generator):
             def search_index() -> SearchIndex:
                 def build() -> SearchIndex:
                     terms = functools.partial(cache.remember, "search terms")
-                    built = build_search_index(site.archive.papers, config.search_budget, terms)
+                    with _without_collection():  # lists of terms, hundreds of thousands
+                        built = build_search_index(site.archive.papers, config.search_budget, terms)
                     cache.keep("search terms")  # saved by the process that built the index
                     return built
 
@@ -455,6 +453,19 @@ class PapershelfGenerator(Generator):
                 f"papershelf: search index of {search.mode}: {search.raw_bytes:,} bytes, "
                 f"{search.gzip_bytes:,} gzipped"
             )
+
+
+@contextlib.contextmanager
+def _without_collection():
+    """No cycle collection while many objects are made that hold no cycles, or
+    are kept to the end: the collector would walk them again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _MenuPage:
