@@ -44,13 +44,21 @@ _1B_CVC = re.compile("^" + _C + _v + "[^aeiouwxy]$")
 _1C = re.compile(r"^(.+?[^aeiou])y$")
 _2 = re.compile("^(.+?)(" + "|".join(_STEP2) + ")$")
 _3 = re.compile("^(.+?)(" + "|".join(_STEP3) + ")$")
-_4 = re.compile(
-    r"^(.+?)(al|ance|ence|er|ic|able|ible|ant|ement|ment|ent|ou|ism|ate|iti|ous|ive|ize)$"
-)
+_STEP4 = (
+    "al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent", "ou",
+    "ism", "ate", "iti", "ous", "ive", "ize",
+)  # fmt: skip
+_4 = re.compile("^(.+?)(" + "|".join(_STEP4) + ")$")
 _4_2 = re.compile(r"^(.+?)(s|t)(ion)$")
 _5 = re.compile(r"^(.+?)e$")
-_5_LL = re.compile(r"ll$")
 _5_CVC = re.compile("^" + _C + _v + "[^aeiouwxy]$")
+
+# The endings each step's expression looks for: most words have none of them,
+# and `str.endswith` tells so faster than the expression (its `.+?` tries every
+# split of the word).
+_STEP2_ENDS = tuple(_STEP2)
+_STEP3_ENDS = tuple(_STEP3)
+_STEP4_ENDS = (*_STEP4, "ion")
 
 
 @lru_cache(maxsize=200_000)
@@ -62,13 +70,16 @@ def stem(w: str) -> str:
         w = "Y" + w[1:]
 
     # Step 1a
-    if _1A.search(w):
-        w = _1A.sub(r"\1\2", w, count=1)
-    elif _1A_2.search(w):
-        w = _1A_2.sub(r"\1\2", w, count=1)
+    if w.endswith("s"):
+        if _1A.search(w):
+            w = _1A.sub(r"\1\2", w, count=1)
+        elif _1A_2.search(w):
+            w = _1A_2.sub(r"\1\2", w, count=1)
 
     # Step 1b
-    if m := _1B.search(w):
+    if not w.endswith(("ed", "ing")):
+        pass
+    elif m := _1B.search(w):
         if _MGR0.search(m[1]):
             w = _LAST.sub("", w, count=1)
     elif m := _1B_2.search(w):
@@ -83,30 +94,32 @@ def stem(w: str) -> str:
                 w += "e"
 
     # Step 1c
-    if m := _1C.search(w):
+    if w.endswith("y") and (m := _1C.search(w)):
         w = m[1] + "i"
 
     # Step 2
-    if (m := _2.search(w)) and _MGR0.search(m[1]):
+    if w.endswith(_STEP2_ENDS) and (m := _2.search(w)) and _MGR0.search(m[1]):
         w = m[1] + _STEP2[m[2]]
 
     # Step 3
-    if (m := _3.search(w)) and _MGR0.search(m[1]):
+    if w.endswith(_STEP3_ENDS) and (m := _3.search(w)) and _MGR0.search(m[1]):
         w = m[1] + _STEP3[m[2]]
 
     # Step 4
-    if m := _4.search(w):
+    if not w.endswith(_STEP4_ENDS):
+        pass
+    elif m := _4.search(w):
         if _MGR1.search(m[1]):
             w = m[1]
     elif (m := _4_2.search(w)) and _MGR1.search(m[1] + m[2]):
         w = m[1] + m[2]
 
     # Step 5
-    if m := _5.search(w):
+    if w.endswith("e") and (m := _5.search(w)):
         stem_ = m[1]
         if _MGR1.search(stem_) or (_MEQ1.search(stem_) and not _5_CVC.search(stem_)):
             w = stem_
-    if _5_LL.search(w) and _MGR1.search(w):
+    if w.endswith("ll") and _MGR1.search(w):
         w = _LAST.sub("", w, count=1)
 
     if first == "y":
