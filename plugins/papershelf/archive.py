@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -81,13 +83,15 @@ def merge(entries: list[Entry], config: Config) -> list[Paper]:
     """The papers of the entries, newest date first and by upvotes within a
     date, with their slugs and URLs; no neighbours, notes or tags yet (the
     papers are plain data, which a cache can keep)."""
-    ids = _ids_by_title(entries)
+    # A paper seen on many days has its title in many entries: normalised once.
+    normalised = functools.lru_cache(maxsize=None)(normalise_title)
+    ids = _ids_by_title(entries, normalised)
     grouped: dict[str, list[Entry]] = {}
     for entry in entries:
         if entry.arxiv_id:
             key = entry.arxiv_id
         else:
-            title = normalise_title(entry.title)
+            title = normalised(entry.title)
             key = ids.get(title) or "title:" + title
         grouped.setdefault(key, []).append(entry)
     papers = [_merge(key, group) for key, group in grouped.items()]
@@ -176,12 +180,12 @@ def _by_upvotes(paper: Paper):
     return (-(paper.upvotes or 0), paper.title.casefold(), paper.key)
 
 
-def _ids_by_title(entries: list[Entry]) -> dict[str, str | None]:
+def _ids_by_title(entries: list[Entry], normalised: Callable[[str], str]) -> dict[str, str | None]:
     """Normalised title -> the arXiv id some listing gives it (None if several)."""
     ids: dict[str, str | None] = {}
     for entry in entries:
         if entry.arxiv_id:
-            title = normalise_title(entry.title)
+            title = normalised(entry.title)
             ids[title] = (
                 entry.arxiv_id if ids.get(title, entry.arxiv_id) == entry.arxiv_id else None
             )
