@@ -189,7 +189,8 @@ class BuildCache:
         self, save_as: str, fingerprint: bytes, stat: os.stat_result | None = None
     ) -> _Written:
         """Note a file this build wrote; `stat` is the file's, if known."""
-        stat = stat or os.stat(os.path.join(self.output, save_as))  # noqa: PTH116, PTH118
+        if stat is None:
+            stat = os.stat(os.path.join(self.output, save_as))  # noqa: PTH116, PTH118
         self.writing[save_as] = _Written(fingerprint, stat.st_size, stat.st_mtime_ns)
         return self.writing[save_as]
 

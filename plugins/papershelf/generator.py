@@ -285,6 +285,10 @@ class PapershelfGenerator(Generator):
 
         tasks: list[Callable[[], tuple]] = []  # one a file, run by `workers.run`
 
+        def put(save_as: str, fingerprint: bytes, text: str | Iterable[str]) -> tuple:
+            """Write a file and note it for the next build: what a task returns."""
+            return save_as, cache.wrote(save_as, fingerprint, _write_text(output / save_as, text))
+
         siteurl = "" if relative else self.settings["SITEURL"]
 
         def record(paper) -> str:
@@ -294,9 +298,9 @@ class PapershelfGenerator(Generator):
             )
 
         def export() -> tuple:
-            text = papers_json(site.archive.papers, siteurl, record)
-            stat = _write_text(output / config.export_save_as, text)
-            return config.export_save_as, cache.wrote(config.export_save_as, exported, stat)
+            return put(
+                config.export_save_as, exported, papers_json(site.archive.papers, siteurl, record)
+            )
 
         exported = shows.of("export", shows.shown(site.archive.papers))
         if not cache.unchanged(config.export_save_as, exported):
@@ -319,16 +323,15 @@ class PapershelfGenerator(Generator):
                 )
             context.update(output_file=save_as, url=url, page_name=url, pages=pages, **values)
             context.update(lazy() if lazy else ())
-            path = output / save_as
-            stat = _write_text(path, self.get_template(template).render(context))
+            written = put(save_as, fingerprint, self.get_template(template).render(context))
             if signals.content_written.receivers:
-                signals.content_written.send(str(path), context=context)
-            return save_as, cache.wrote(save_as, fingerprint, stat)
+                signals.content_written.send(str(output / save_as), context=context)
+            return written
 
         def write_text(save_as: str, fingerprint: bytes, text: Callable[[], Iterable[str]]) -> None:
             """Write text (a string, or its pieces) unless it is as the last build wrote it."""
             if not cache.unchanged(save_as, fingerprint):
-                cache.wrote(save_as, fingerprint, _write_text(output / save_as, text()))
+                put(save_as, fingerprint, text())
 
         note_html = Renderer()
 
