@@ -128,3 +128,6 @@ def test_preview_is_the_start_of_the_whole_text_with_its_spaces_collapsed(pieces
         whole if len(whole) <= limit else whole[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
     )
     assert latex.preview(text, limit) == expected
+    start = latex.collapsed(text, limit)
+    assert whole.startswith(start)
+    assert start == whole or len(start) > limit

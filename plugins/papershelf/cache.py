@@ -19,10 +19,12 @@ theme's templates, so a new version or a template edit starts from scratch.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import pickle
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,16 +50,10 @@ def tree_digest(*folders: str | os.PathLike) -> bytes:
     return h.digest()
 
 
-def file_digest(files: list[Path], *parts) -> bytes:
-    """A fingerprint of files (their paths and bytes) and other values."""
-    h = hashlib.blake2b(digest(*parts), digest_size=16)
-    for path in files:
-        try:
-            data = path.read_bytes()
-        except OSError:
-            data = b"\0unreadable"
-        h.update(f"{path}\0{len(data)}\0".encode() + data)
-    return h.digest()
+def data_digest(data: bytes, *parts) -> bytes:
+    """A fingerprint of bytes and other values (without copying the bytes,
+    as pickling them for `digest` would)."""
+    return hashlib.blake2b(data, digest_size=16, key=digest(*parts)).digest()
 
 
 # Settings that steer the run, not what it writes: switching between
@@ -112,6 +108,8 @@ class BuildCache:
     written: dict[str, _Written] = field(default_factory=dict)
     writing: dict[str, _Written] = field(default_factory=dict)
     skipped: int = 0
+    _saving: dict[str, int] = field(default_factory=dict)  # memo -> the process saving it
+    _adopted: dict[str, list[bytes]] = field(default_factory=dict)  # see `adopt`
 
     @classmethod
     def open(cls, settings: dict, output: str, key: bytes) -> BuildCache:
@@ -137,11 +135,12 @@ class BuildCache:
             return None
         return saved
 
-    def _write(self, name: str, value, **extra) -> None:
+    def _write(self, name: str, value, adopted: list[bytes] = (), **extra) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
-        temporary = self.path / f"{name}.pickle.tmp"
+        temporary = self.path / f"{name}.pickle.{os.getpid()}.tmp"
         with open(temporary, "wb") as file:
-            pickle.dump({"format": (FORMAT, self.key), "value": value, **extra}, file, protocol=5)
+            saved = {"format": (FORMAT, self.key), "value": value, "adopted": adopted, **extra}
+            pickle.dump(saved, file, protocol=5)
         temporary.replace(self.path / f"{name}.pickle")
 
     def remember(self, memo: str, key: bytes, compute: Callable[[], T]) -> T:
@@ -154,18 +153,30 @@ class BuildCache:
         """Like `remember`, for a memo that a build uses only in part: one
         value per name, good while its fingerprint is the same. Entries are
         kept for the next build whether this one used them or not."""
-        last, now = self._memo(memo), self.using.setdefault(memo, {})
-        if not now:
-            now.update(last)
+        now = self._using(memo)
         kept = now.get(name)
         if kept is None or kept[0] != fingerprint:
             now[name] = kept = (fingerprint, compute())
         return kept[1]
 
+    def _using(self, memo: str) -> dict:
+        """This build's entries of a `remember_as` memo: at first, the last build's."""
+        if memo not in self.using:
+            self.using[memo] = dict(self._memo(memo))
+        return self.using[memo]
+
+    def adopt(self, memo: str, entries: bytes) -> None:
+        """Entries of a `remember_as` memo that another process computed,
+        pickled: saved with the memo for the next build, never read in this one."""
+        self._using(memo)
+        self._adopted.setdefault(memo, []).append(entries)
+
     def _memo(self, memo: str) -> dict:
         if memo not in self.memos:
             saved = self._read(memo)
             self.memos[memo] = saved["value"] if saved else {}
+            for entries in saved["adopted"] if saved else ():
+                self.memos[memo].update(pickle.loads(entries))
         return self.memos[memo]
 
     def unchanged(self, save_as: str, fingerprint: bytes) -> bool:
@@ -208,13 +219,21 @@ class BuildCache:
                 folder = folder.parent
         return stale
 
-    def keep(self, memo: str) -> None:
+    def keep(self, memo: str, beside: bool = False) -> None:
         """Save a memo now and let go of it: a build of 50,000 papers needs
-        the memory its listings and papers take for the pages."""
+        the memory its listings and papers take for the pages. `beside`: save
+        it in a forked process while the build goes on (`save` waits for it);
+        the memo is saved as it is now, whatever this process does with it."""
         now = self.using.pop(memo, None)
         last = self.memos.pop(memo, {})
-        if self.path is not None and now is not None and _changed(now, last):
-            self._write(memo, now)
+        adopted = self._adopted.pop(memo, [])
+        if self.path is None or now is None or not (adopted or _changed(now, last)):
+            return
+        write = functools.partial(self._write, memo, now, adopted=adopted)
+        if beside and hasattr(os, "fork"):
+            self._saving[memo] = _fork(write)
+        else:
+            write()
 
     def save(self) -> None:
         """Keep what this build made; a memo used with the same keys as last
@@ -223,6 +242,26 @@ class BuildCache:
             self.keep(memo)
         if self.path is not None:
             self._write("written", self.writing, output=self.output)
+        failed = [memo for memo, pid in self._saving.items() if os.waitpid(pid, 0)[1]]
+        self._saving.clear()
+        if failed:
+            raise OSError(f"could not save the cache of {', '.join(failed)} in {self.path}")
+
+
+def _fork(write: Callable[[], None]) -> int:
+    """`write()` in a forked process; its process id. The process exits at
+    once, without the interpreter's clean-up (it shares the parent's state)."""
+    pid = os.fork()
+    if pid:
+        return pid
+    status = 1
+    try:
+        write()
+        status = 0
+    except BaseException:  # stderr directly: its Python object may be locked by a thread
+        os.write(2, traceback.format_exc().encode())
+    finally:
+        os._exit(status)
 
 
 def _changed(now: dict, last: dict) -> bool:

@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from .cache import Remember, digest
+from .cache import Remember, data_digest
 from .dates import snapshot_from_name
 from .listing_json import read_json
 from .listing_text import read_text
@@ -61,7 +61,7 @@ def listing_reader(
         text, problem = decode(data, name)
         return ([], [problem]) if problem else reader(text, name, snapshot)
 
-    return digest(name, snapshot, data), parse
+    return data_digest(data, name, snapshot), parse
 
 
 def decode(data: bytes, name: str) -> tuple[str, Problem | None]:

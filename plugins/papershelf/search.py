@@ -289,7 +289,7 @@ def snippets_json(papers: list[Paper]) -> list[str]:
     """The start of each abstract, SNIPPETS_PER_FILE papers a file."""
     snippets = []
     for paper in papers:
-        abstract = " ".join(latex.plain(paper.abstract).split())
+        abstract = latex.collapsed(paper.abstract, SNIPPET_CHARS)
         if len(abstract) > SNIPPET_CHARS:
             abstract = abstract[:SNIPPET_CHARS].rsplit(" ", 1)[0]
         snippets.append(abstract)
