@@ -2,7 +2,6 @@
 wherever they were computed."""
 
 import os
-import pickle
 
 import pytest
 from papershelf.cache import BuildCache
@@ -46,11 +45,10 @@ def test_a_memo_that_cannot_be_saved_beside_fails_the_build(tmp_path, capfd):
     assert "Can't pickle" in capfd.readouterr().err  # the traceback, from the process that failed
 
 
-def test_entries_adopted_from_another_process_serve_the_next_build(tmp_path):
+def test_entries_saved_by_a_forked_process_serve_the_next_build(tmp_path):
     cache = open_cache(tmp_path)
     assert cache.remember_as("items", "ours", b"v1", lambda: "<li>ours</li>") == "<li>ours</li>"
-    theirs = {"theirs": (b"v1", "<li>theirs</li>")}  # as `remember_as` keeps them
-    cache.adopt("items", pickle.dumps(theirs))
+    cache.shard("items", {"theirs": (b"v1", "<li>theirs</li>")})  # as `remember_as` keeps them
     cache.save()
     cache = open_cache(tmp_path)
     assert cache.remember_as("items", "ours", b"v1", never) == "<li>ours</li>"
@@ -58,13 +56,38 @@ def test_entries_adopted_from_another_process_serve_the_next_build(tmp_path):
     assert cache.remember_as("items", "theirs", b"v2", lambda: "<li>new</li>") == "<li>new</li>"
 
 
-def test_adopted_entries_are_kept_even_when_this_process_computed_none(tmp_path):
-    cache = open_cache(tmp_path)
-    cache.remember_as("items", "old", b"v1", lambda: "<li>old</li>")
-    cache.save()
-    cache = open_cache(tmp_path)
-    cache.adopt("items", pickle.dumps({"theirs": (b"v1", "<li>theirs</li>")}))
-    cache.save()
-    cache = open_cache(tmp_path)
-    assert cache.remember_as("items", "old", b"v1", never) == "<li>old</li>"
-    assert cache.remember_as("items", "theirs", b"v1", never) == "<li>theirs</li>"
+def test_shards_are_read_even_when_the_memo_was_never_saved(tmp_path):
+    open_cache(tmp_path).shard("items", {"theirs": (b"v1", "<li>theirs</li>")})
+    assert open_cache(tmp_path).remember_as("items", "theirs", b"v1", never) == "<li>theirs</li>"
+
+
+def shards(tmp_path) -> list[str]:
+    return sorted(p.name for p in (tmp_path / "cache" / "papershelf").glob("items.*"))
+
+
+def in_a_forked_process(work) -> None:
+    pid = os.fork()
+    if pid == 0:
+        work()
+        os._exit(0)
+    assert os.waitpid(pid, 0)[1] == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="only forked processes save shards")
+def test_saving_a_memo_again_folds_its_shards_in_and_keeps_this_builds(tmp_path):
+    first = open_cache(tmp_path)
+    in_a_forked_process(lambda: first.shard("items", {"a": (b"v1", "A"), "b": (b"v1", "old B")}))
+    first.save()
+    second = open_cache(tmp_path)
+    assert second.remember_as("items", "c", b"v1", lambda: "C") == "C"
+    in_a_forked_process(lambda: second.shard("items", {"b": (b"v2", "new B")}))  # before
+    second.keep("items")
+    in_a_forked_process(lambda: second.shard("items", {"d": (b"v1", "D")}))  # a slower one
+    second.save()
+    assert len(shards(tmp_path)) == 3  # the memo, and the second build's two shards
+    third = open_cache(tmp_path)
+    found = {
+        name: third.remember_as("items", name, fp, never)
+        for name, fp in [("a", b"v1"), ("b", b"v2"), ("c", b"v1"), ("d", b"v1")]
+    }
+    assert found == {"a": "A", "b": "new B", "c": "C", "d": "D"}

@@ -20,10 +20,12 @@ theme's templates, so a new version or a template edit starts from scratch.
 from __future__ import annotations
 
 import functools
+import glob
 import hashlib
 import json
 import os
 import pickle
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,6 +33,8 @@ from pathlib import Path
 from typing import TypeVar
 
 FORMAT = 1
+_SUFFIX = ".pickle"
+_SHARD = ".shard"
 T = TypeVar("T")
 Remember = Callable[[bytes, Callable[[], T]], T]
 
@@ -108,8 +112,9 @@ class BuildCache:
     written: dict[str, _Written] = field(default_factory=dict)
     writing: dict[str, _Written] = field(default_factory=dict)
     skipped: int = 0
+    # Names this build's shards (see `shard`); sorts after those of earlier builds.
+    build: str = field(default_factory=lambda: f"{time.time_ns():020d}-{os.getpid()}")
     _saving: dict[str, int] = field(default_factory=dict)  # memo -> the process saving it
-    _adopted: dict[str, list[bytes]] = field(default_factory=dict)  # see `adopt`
 
     @classmethod
     def open(cls, settings: dict, output: str, key: bytes) -> BuildCache:
@@ -127,7 +132,7 @@ class BuildCache:
         if not self.load or self.path is None:
             return None
         try:
-            with open(self.path / f"{name}.pickle", "rb") as file:
+            with open(self.path / f"{name}{_SUFFIX}", "rb") as file:
                 saved = pickle.load(file)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             return None  # no cache yet, or an unreadable one: build from scratch
@@ -135,13 +140,12 @@ class BuildCache:
             return None
         return saved
 
-    def _write(self, name: str, value, adopted: list[bytes] = (), **extra) -> None:
+    def _write(self, name: str, value, **extra) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
-        temporary = self.path / f"{name}.pickle.{os.getpid()}.tmp"
+        temporary = self.path / f"{name}{_SUFFIX}.{os.getpid()}.tmp"
         with open(temporary, "wb") as file:
-            saved = {"format": (FORMAT, self.key), "value": value, "adopted": adopted, **extra}
-            pickle.dump(saved, file, protocol=5)
-        temporary.replace(self.path / f"{name}.pickle")
+            pickle.dump({"format": (FORMAT, self.key), "value": value, **extra}, file, protocol=5)
+        temporary.replace(self.path / f"{name}{_SUFFIX}")
 
     def remember(self, memo: str, key: bytes, compute: Callable[[], T]) -> T:
         """`compute()`, or what it gave the last build for the same key."""
@@ -165,18 +169,29 @@ class BuildCache:
             self.using[memo] = dict(self._memo(memo))
         return self.using[memo]
 
-    def adopt(self, memo: str, entries: bytes) -> None:
-        """Entries of a `remember_as` memo that another process computed,
-        pickled: saved with the memo for the next build, never read in this one."""
-        self._using(memo)
-        self._adopted.setdefault(memo, []).append(entries)
+    def shard(self, memo: str, entries: dict) -> None:
+        """Save entries of a `remember_as` memo that a process forked by this
+        build computed, in a file of their own beside the memo's: the process
+        that saves the memo need not receive them. The next build reads the
+        memo with its shards, and saving it then deletes the shards it holds."""
+        if self.path is not None and entries:
+            self._write(f"{memo}.{self.build}.{os.getpid()}{_SHARD}", entries)
+
+    def _shards(self, memo: str, builds: Callable[[str], bool]) -> list[Path]:
+        """The memo's shards saved by the builds that `builds` names, oldest first."""
+        if self.path is None or not self.path.is_dir():
+            return []
+        names = [p.name for p in self.path.glob(f"{glob.escape(memo)}.*{_SHARD}{_SUFFIX}")]
+        return [self.path / name for name in sorted(names) if builds(name.split(".")[-4])]
 
     def _memo(self, memo: str) -> dict:
         if memo not in self.memos:
             saved = self._read(memo)
-            self.memos[memo] = saved["value"] if saved else {}
-            for entries in saved["adopted"] if saved else ():
-                self.memos[memo].update(pickle.loads(entries))
+            value = saved["value"] if saved else {}
+            for shard in self._shards(memo, lambda build: True) if self.load else ():
+                part = self._read(shard.name.removesuffix(_SUFFIX))
+                value.update(part["value"] if part else {})  # newer than the memo's
+            self.memos[memo] = value
         return self.memos[memo]
 
     def unchanged(self, save_as: str, fingerprint: bytes) -> bool:
@@ -226,10 +241,12 @@ class BuildCache:
         the memo is saved as it is now, whatever this process does with it."""
         now = self.using.pop(memo, None)
         last = self.memos.pop(memo, {})
-        adopted = self._adopted.pop(memo, [])
-        if self.path is None or now is None or not (adopted or _changed(now, last)):
+        if self.path is None or now is None or not _changed(now, last):
             return
-        write = functools.partial(self._write, memo, now, adopted=adopted)
+        # What earlier builds' shards held is in `now`, read with the memo.
+        for shard in self._shards(memo, lambda build: build != self.build):
+            shard.unlink(missing_ok=True)
+        write = functools.partial(self._write, memo, now)
         if beside and hasattr(os, "fork"):
             self._saving[memo] = _fork(write)
         else:

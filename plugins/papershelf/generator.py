@@ -8,7 +8,6 @@ import functools
 import gc
 import logging
 import os
-import pickle
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -241,24 +240,29 @@ class PapershelfGenerator(Generator):
 
     def _run(self, tasks: list, search_index: Callable | None) -> tuple:
         """The tasks on every core (see workers.py), the search index beside
-        them; what the other processes computed goes to this one's cache."""
+        them. What list items and export records each process computed, it
+        saves for the next build once its tasks are done."""
         jobs = workers.jobs(self.config.jobs)
         if signals.content_written.receivers:
             jobs = 1  # another plugin follows the pages written: keep them in its process
         for name in ("paper", "_paper_item", "date", "month", "tag"):
             self.get_template(name)  # compiled once, before the processes part
         self._fresh = {}
-        results, side, reports = workers.run(tasks, jobs, search_index, self._report)
+        results, side, _ = workers.run(tasks, jobs, search_index, self._save_fresh, self._save)
         self._fresh = {}
-        for report in reports:
-            for memo, entries in report.items():
-                self.cache.adopt(memo, entries)
         return results, side
 
-    def _report(self) -> dict[str, bytes]:
-        """What another process computed for the cache, pickled there: this
-        one saves it for the next build without reading it."""
-        return {memo: pickle.dumps(fresh, protocol=5) for memo, fresh in self._fresh.items()}
+    def _save_fresh(self) -> None:
+        """In another process: save what it computed (see `BuildCache.shard`)."""
+        for memo, fresh in self._fresh.items():
+            self.cache.shard(memo, fresh)
+
+    def _save(self) -> None:
+        """In this process: every list is written, so save and free their items."""
+        self.cache.keep("items")
+        self.cache.keep("records")
+        self._items.clear()
+        self._tag_lists.clear()
 
     def _forget(self, pelican) -> None:
         """Take the site out of the context once every page is written: Pelican
@@ -426,10 +430,6 @@ class PapershelfGenerator(Generator):
         written, built = self._run(tasks, search_index)
         tasks.clear()
         cache.writing.update(written)
-        cache.keep("items")  # every list is written: free their items
-        cache.keep("records")
-        self._items.clear()
-        self._tag_lists.clear()
         search = cache.remember("search", searched, lambda: built) if built else None
         if search:
             write_text(index, searched, lambda: search.index)

@@ -65,16 +65,21 @@ def run(
     jobs: int,
     side: Callable[[], Any] | None = None,
     report: Callable[[], Any] = lambda: None,
+    done: Callable[[], None] = lambda: None,
 ) -> tuple[list, Any, list]:
     """Run every task once, in `jobs` processes, and `side()` (a long job of its
     own) in one of them before it takes tasks.
 
     Gives each task's result in task order, side's result, and what
     `report()` gave in each other process once it was done (its caches, say).
+    `done()` runs in this process once it has no task left, while the others
+    finish theirs.
     """
     if jobs <= 1 or not can_fork() or (len(tasks) < MIN_TASKS and side is None):
         side_result = side() if side else None
-        return [task() for task in tasks], side_result, []
+        results = [task() for task in tasks]
+        done()
+        return results, side_result, []
     context = multiprocessing.get_context("fork")
     counter = context.Value("q", 0)
 
@@ -117,6 +122,7 @@ def run(
     try:
         while indices := take():
             results.update((i, tasks[i]()) for i in indices)
+        done()
     except BaseException:
         # Nobody will read what the others send: stop them rather than wait.
         for child, _ in children:
