@@ -62,6 +62,20 @@ def test_the_side_job_runs_once_in_another_process_and_its_result_comes_back():
     assert side != parent
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_done_runs_here_once_after_this_process_has_run_its_last_task(jobs):
+    ran_here, done = [], []
+
+    def task(n):
+        ran_here.append(n)  # seen only here when the task runs here
+        return slowly(n)
+
+    tasks = [lambda n=n: task(n) for n in range(100)]
+    results, _, _ = workers.run(tasks, jobs, done=lambda: done.append(len(ran_here)))
+    assert results == list(range(100))
+    assert done == [len(ran_here)]  # once, with every task this process was to run
+
+
 def test_a_run_leaves_the_garbage_collector_as_it_found_it():
     assert gc.get_freeze_count() == 0
     workers.run([lambda: slowly(1)] * 100, jobs=2)
