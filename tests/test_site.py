@@ -1,10 +1,12 @@
 """Real site builds into temporary folders, checked page by page and crawled."""
 
+import contextlib
 import json
 import os
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -153,14 +155,26 @@ def test_listing_text_is_shown_as_text_and_never_runs(tmp_path):
     assert "&lt;img src=x onerror=alert(1)&gt;" in day
 
 
+def children() -> set[int]:
+    """This process's child processes, running or exited and never waited for."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):  # gone meanwhile
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == os.getpid():
+                found.add(int(stat.parent.name))
+    return found
+
+
 def test_bad_content_stops_the_build_and_lists_every_problem(tmp_path, capsys):
     content = make_content(tmp_path / "content")
     (content / "listings" / "2025-01-05.txt").write_text(
         "T1\n\nA1.\n\n  • 2 authors\n·\nFeb 30, 2024\n\nT2\n\nA2.\n\n  • many authors\n·\nMar 1\n"
     )
+    before = children()
     with pytest.raises(SystemExit) as stop:
         build_site(content, tmp_path / "output")
     assert stop.value.code == 1
+    assert children() == before  # the processes saving the cache were waited for
     assert capsys.readouterr().err.splitlines() == [
         "listings/2025-01-05.txt:7: impossible date: 'Feb 30, 2024'",
         "listings/2025-01-05.txt:13: authors line without a number: '• many authors'",

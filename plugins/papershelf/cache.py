@@ -259,6 +259,12 @@ class BuildCache:
             self.keep(memo)
         if self.path is not None:
             self._write("written", self.writing, output=self.output)
+        self.wait()
+
+    def wait(self) -> None:
+        """Wait for the memos being saved beside the build (`keep`); OSError
+        if one could not be saved. A build that fails waits too: under
+        `pelican --autoreload` its process lives on."""
         failed = [memo for memo, pid in self._saving.items() if os.waitpid(pid, 0)[1]]
         self._saving.clear()
         if failed:

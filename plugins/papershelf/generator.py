@@ -278,6 +278,7 @@ class PapershelfGenerator(Generator):
             with _without_collection():  # a million objects, kept to the end
                 archive = load_archive(self.path, self.config, self.cache)
         except ContentError as error:
+            self.cache.wait()
             _stop(error, str(error).splitlines())
         self.site = lay_out(archive, self.config)
         self.context["papershelf"] = self.site
