@@ -7,7 +7,10 @@ build from scratch). Two kinds of things are kept:
 
 - memos of work done: listings parsed and merged (by a hash of every
   listing file), each paper's topics (by a hash of the rules, its title and
-  abstract), its list items and export record, and the search index;
+  abstract), its list items and export record, and the search index. A
+  memo can be saved beside the build by a forked process (`keep`), and what
+  the build's other processes computed is saved by them, as shards of the
+  memo (`shard`);
 - for every file the plugin writes, a fingerprint of everything it shows and
   the size and time the file had when written. A file whose fingerprint is
   unchanged and that is still as it was written is neither rendered nor
