@@ -219,8 +219,8 @@ class PapershelfGenerator(Generator):
         return _with_siteurl(self._items[key], siteurl)
 
     def _remember_as(self, memo: str, name, fingerprint: bytes, compute: Callable[[], T]) -> T:
-        """`cache.remember_as`, noting what this process computes: a task run
-        in another process reports it back for the next build (`_run`)."""
+        """`cache.remember_as`, noting what this process computes: a process
+        forked by `_run` saves it for the next build as a shard of the memo."""
 
         def fresh() -> T:
             value = compute()
