@@ -4,6 +4,7 @@ wherever they were computed."""
 import os
 
 import pytest
+from papershelf import cache as cache_module
 from papershelf.cache import BuildCache
 
 CODE = b"code digest"
@@ -45,10 +46,24 @@ def test_a_memo_that_cannot_be_saved_beside_fails_the_build(tmp_path, capfd):
     assert "Can't pickle" in capfd.readouterr().err  # the traceback, from the process that failed
 
 
+def shards(tmp_path) -> list[str]:
+    return sorted(p.name for p in (tmp_path / "cache" / "papershelf").glob("items.*"))
+
+
+def in_a_forked_process(work) -> None:
+    pid = os.fork()
+    if pid == 0:
+        work()
+        os._exit(0)
+    assert os.waitpid(pid, 0)[1] == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="only forked processes save shards")
 def test_entries_saved_by_a_forked_process_serve_the_next_build(tmp_path):
     cache = open_cache(tmp_path)
     assert cache.remember_as("items", "ours", b"v1", lambda: "<li>ours</li>") == "<li>ours</li>"
-    cache.shard("items", {"theirs": (b"v1", "<li>theirs</li>")})  # as `remember_as` keeps them
+    theirs = {"theirs": (b"v1", "<li>theirs</li>")}  # as `remember_as` keeps them
+    in_a_forked_process(lambda: cache.shard("items", theirs))
     cache.save()
     cache = open_cache(tmp_path)
     assert cache.remember_as("items", "ours", b"v1", never) == "<li>ours</li>"
@@ -61,16 +76,17 @@ def test_shards_are_read_even_when_the_memo_was_never_saved(tmp_path):
     assert open_cache(tmp_path).remember_as("items", "theirs", b"v1", never) == "<li>theirs</li>"
 
 
-def shards(tmp_path) -> list[str]:
-    return sorted(p.name for p in (tmp_path / "cache" / "papershelf").glob("items.*"))
-
-
-def in_a_forked_process(work) -> None:
-    pid = os.fork()
-    if pid == 0:
-        work()
-        os._exit(0)
-    assert os.waitpid(pid, 0)[1] == 0
+def test_a_shard_is_written_a_part_at_a_time_and_let_go_of(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache_module, "SHARD_ENTRIES", 2)
+    cache = open_cache(tmp_path)
+    cache.remember_as("items", "mine", b"v1", lambda: "<li>mine</li>")
+    fresh = {name: (b"v1", name.upper()) for name in "abcde"}
+    cache.shard("items", fresh)
+    assert fresh == {}  # each entry goes once written
+    assert "items" not in cache.using  # and so does the memo: this process is done with it
+    assert len(shards(tmp_path)) == 3
+    later = open_cache(tmp_path)
+    assert [later.remember_as("items", name, b"v1", never) for name in "abcde"] == list("ABCDE")
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="only forked processes save shards")

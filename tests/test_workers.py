@@ -36,6 +36,16 @@ def test_tasks_are_shared_between_processes_and_results_keep_task_order():
     assert side is None
 
 
+def test_this_process_takes_tasks_from_the_start_and_the_others_from_the_end():
+    """So that neighbouring tasks, which share work, mostly run in one process."""
+    here = os.getpid()
+    pids, _, _ = workers.run([lambda: slowly(os.getpid())] * 200, jobs=2)
+    ran_here = [pid == here for pid in pids]
+    switch = ran_here.index(False)
+    assert switch > 0
+    assert ran_here == [True] * switch + [False] * (len(pids) - switch)
+
+
 def test_remembered_runs_only_what_is_not_remembered_and_remembers_it():
     memo = {b"a": "kept"}
 

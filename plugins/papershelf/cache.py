@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import glob
 import hashlib
+import itertools
 import json
 import os
 import pickle
@@ -38,6 +39,7 @@ from typing import TypeVar
 FORMAT = 1
 _SUFFIX = ".pickle"
 _SHARD = ".shard"
+SHARD_ENTRIES = 10_000  # a shard file's entries at most (see `shard`)
 T = TypeVar("T")
 Remember = Callable[[bytes, Callable[[], T]], T]
 
@@ -174,11 +176,22 @@ class BuildCache:
 
     def shard(self, memo: str, entries: dict) -> None:
         """Save entries of a `remember_as` memo that a process forked by this
-        build computed, in a file of their own beside the memo's: the process
+        build computed, in files of their own beside the memo's: the process
         that saves the memo need not receive them. The next build reads the
-        memo with its shards, and saving it then deletes the shards it holds."""
-        if self.path is not None and entries:
-            self._write(f"{memo}.{self.build}.{os.getpid()}{_SHARD}", entries)
+        memo with its shards, and saving it then deletes the shards it holds.
+
+        This process is done with the memo: it lets go of it, and of each
+        entry once written (`entries` ends empty). Pickling a text keeps its
+        UTF-8 beside it, so a process that held on to its list items while
+        writing them would need half as much memory again as they take."""
+        self.using.pop(memo, None)
+        self.memos.pop(memo, None)
+        for part in itertools.count():
+            if not entries:
+                break
+            chunk = dict(entries.popitem() for _ in range(min(SHARD_ENTRIES, len(entries))))
+            if self.path is not None:
+                self._write(f"{memo}.{self.build}.{os.getpid()}-{part}{_SHARD}", chunk)
 
     def _shards(self, memo: str, builds: Callable[[str], bool]) -> list[Path]:
         """The memo's shards saved by the builds that `builds` names, oldest first."""

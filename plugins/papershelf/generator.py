@@ -253,7 +253,9 @@ class PapershelfGenerator(Generator):
         return results, side
 
     def _save_fresh(self) -> None:
-        """In another process: save what it computed (see `BuildCache.shard`)."""
+        """In another process: save what it computed (see `BuildCache.shard`),
+        letting go of it as it goes."""
+        self._items.clear()
         for memo, fresh in self._fresh.items():
             self.cache.shard(memo, fresh)
 

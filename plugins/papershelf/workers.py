@@ -2,8 +2,11 @@
 
 Pages are independent of each other once the archive is built, so forked
 processes can render them straight from the parent's memory, without sending
-the archive anywhere. Each process takes the next few tasks from a shared
-counter until none are left; what a task returns travels back to the parent.
+the archive anywhere. Each process takes a few tasks at a time until none
+are left: the parent from the start of the list, the others from its end, so
+that neighbouring tasks (the pages of one kind of list, which share their
+list items) mostly run in the same process. What a task returns travels
+back to the parent.
 Where `fork` is missing (Windows), or with one job, everything runs here.
 """
 
@@ -81,19 +84,22 @@ def run(
         done()
         return results, side_result, []
     context = multiprocessing.get_context("fork")
-    counter = context.Value("q", 0)
+    bounds = context.Array("q", [0, len(tasks)])  # the tasks not yet taken
 
-    def take() -> list[int]:
-        with counter.get_lock():
-            start = counter.value
-            counter.value = start + CHUNK
-        return list(range(start, min(start + CHUNK, len(tasks))))
+    def take(from_end: bool) -> range:
+        with bounds.get_lock():
+            start, end = bounds
+            if from_end:
+                bounds[1] = start = max(start, end - CHUNK)
+            else:
+                bounds[0] = end = min(end, start + CHUNK)
+        return range(start, end)
 
     def work(connection, with_side: bool) -> None:
         try:
             side_result = side() if with_side else None
             results = {}
-            while indices := take():
+            while indices := take(from_end=True):
                 results.update((i, tasks[i]()) for i in indices)
             connection.send((None, results, side_result, report()))
         except BaseException:  # the parent raises it, with this traceback
@@ -120,7 +126,7 @@ def run(
             gc.unfreeze()  # the parent's collector as it was
     results: dict[int, Any] = {}
     try:
-        while indices := take():
+        while indices := take(from_end=False):
             results.update((i, tasks[i]()) for i in indices)
         done()
     except BaseException:
