@@ -179,6 +179,27 @@ def test_an_archive_is_freed_once_the_next_build_in_the_process_replaces_it(tmp_
     assert first() is None  # papers point at each other: only the cycle collector frees them
 
 
+def test_once_the_archive_is_loaded_the_collector_never_walks_it_again(tmp_path):
+    """The archive is kept to the end of the build: out of the collector's
+    sight before it is on again, or its next pass walks every object (as in a
+    rebuild, whose papers all come from the cache at once)."""
+    content = make_content(tmp_path / "content", *sorted(CORPUS_JSON.iterdir()))
+    build_site(content, tmp_path / "output", PAPERSHELF_JOBS=1)
+    walked = []
+
+    def count(phase, info):
+        if phase == "start" and info["generation"] == 0:
+            walked.append(len(gc.get_objects(generation=0)))
+
+    gc.callbacks.append(count)
+    try:
+        build_site(content, tmp_path / "output", PAPERSHELF_JOBS=1)
+    finally:
+        gc.callbacks.remove(count)
+    assert walked  # the collector ran during the build
+    assert max(walked) < 2_500  # the young objects of a moment (4,616 if it walked the archive)
+
+
 def test_a_process_that_built_the_site_exits_without_collecting_its_garbage(tmp_path):
     """The interpreter's last collection would walk the whole archive, only
     for the system to take the memory back: after a build, it finds nothing."""

@@ -279,6 +279,9 @@ class PapershelfGenerator(Generator):
         try:
             with _without_collection():  # a million objects, kept to the end
                 archive = load_archive(self.path, self.config, self.cache)
+                # Out of the collector's sight before it is on again: its next
+                # pass would walk every object made since it was turned off.
+                gc.freeze()
         except ContentError as error:
             self.cache.wait()
             _stop(error, str(error).splitlines())
@@ -425,7 +428,7 @@ class PapershelfGenerator(Generator):
                     terms = functools.partial(cache.remember, "search terms")
                     with _without_collection():  # lists of terms, hundreds of thousands
                         built = build_search_index(site.archive.papers, config.search_budget, terms)
-                    cache.keep("search terms")  # saved by the process that built the index
+                        cache.keep("search terms")  # saved by the process that built the index
                     return built
 
                 return cache.remember("search", searched, build)
