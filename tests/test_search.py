@@ -168,6 +168,21 @@ def test_over_budget_the_abstracts_become_their_most_distinctive_terms():
     assert "dLLM: Simple Diffusion Language Modeling" in titles
 
 
+def test_an_abstracts_most_distinctive_terms_are_rare_ones_and_repeated_ones():
+    abstracts = [
+        ["model", "diffus", "model", "video"],
+        ["model", "video", "agent"],
+        ["model", "agent", "plan", "plan"],
+    ]
+    # "model" is in every abstract: it distinguishes none. Ties go alphabetically.
+    assert search.by_distinction(abstracts, 3) == [
+        ["diffus", "video", "model"],
+        ["agent", "video", "model"],
+        ["plan", "agent", "model"],
+    ]
+    assert search.by_distinction(abstracts, 1) == [["diffus"], ["agent"], ["plan"]]
+
+
 def test_when_even_titles_and_authors_do_not_fit_authors_keep_family_names():
     result = papers(*sorted(CORPUS_JSON.iterdir()))
     without_abstracts = search.serialize([{**search._document(p), "abstract": ""} for p in result])

@@ -38,6 +38,23 @@ def test_patterns_match_whole_words_plurals_and_prefixes():
     assert tags_for("Agentic search", topics=topics) == []
 
 
+def test_phrases_of_any_length_and_phrases_ending_in_a_prefix():
+    topics = {"MoE": ["mixture of experts"], "self-training": ["self train*"]}
+    assert tags_for("A mixture of experts", topics=topics) == ["MoE"]
+    assert tags_for("Sparse Mixture-of-Experts layers", topics=topics) == ["MoE"]
+    assert tags_for("A mixture of three experts", topics=topics) == []
+    assert tags_for("A mixture", topics=topics) == []  # the text ends mid-phrase
+    assert tags_for("Self-trained and self trainers", topics=topics) == ["self-training"]
+    assert tags_for("Self-supervised training", topics=topics) == []
+
+
+def test_a_place_counts_once_however_many_patterns_of_a_topic_match_it():
+    topics = {"distillation": ["distillation", "distill*"], "LM": ["language model", "language"]}
+    abstract = "Distillation of a language model."
+    assert tags_for("A title", abstract, topics) == []
+    assert tags_for("A title", abstract * 2, topics) == ["distillation", "LM"]
+
+
 def test_accents_are_folded_on_both_sides():
     assert tags_for("Réseaux de neurones", topics={"neural": ["reseaux"]}) == ["neural"]
     assert tags_for("Reseaux", topics={"neural": ["réseaux"]}) == ["neural"]

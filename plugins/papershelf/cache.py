@@ -96,11 +96,10 @@ def settings_digest(settings: dict) -> bytes:
     return digest(plain)
 
 
-@dataclass
-class _Written:
-    digest: bytes
-    size: int
-    mtime_ns: int
+# A file as this plugin wrote it: (fingerprint, size, mtime_ns). A plain
+# tuple: a build saves and loads one per file, and pickling 11,000 tuples
+# takes a quarter of the time that as many dataclasses take.
+_Written = tuple[bytes, int, int]
 
 
 @dataclass
@@ -212,14 +211,14 @@ class BuildCache:
         """Whether the file is as the last build wrote it, from the same inputs;
         if so it counts as written by this build too."""
         before = self.written.get(save_as)
-        if before is None or before.digest != fingerprint:
+        if before is None or before[0] != fingerprint:
             return False
         try:
             # os rather than pathlib: this runs for every page of every build.
             stat = os.stat(os.path.join(self.output, save_as))  # noqa: PTH116, PTH118
         except OSError:
             return False
-        if (stat.st_size, stat.st_mtime_ns) != (before.size, before.mtime_ns):
+        if (stat.st_size, stat.st_mtime_ns) != before[1:]:
             return False
         self.writing[save_as] = before
         self.skipped += 1
@@ -231,7 +230,7 @@ class BuildCache:
         """Note a file this build wrote; `stat` is the file's, if known."""
         if stat is None:
             stat = os.stat(os.path.join(self.output, save_as))  # noqa: PTH116, PTH118
-        self.writing[save_as] = _Written(fingerprint, stat.st_size, stat.st_mtime_ns)
+        self.writing[save_as] = (fingerprint, stat.st_size, stat.st_mtime_ns)
         return self.writing[save_as]
 
     def remove_stale(self) -> list[str]:

@@ -345,11 +345,6 @@ class PapershelfGenerator(Generator):
                 signals.content_written.send(str(output / save_as), context=context)
             return written
 
-        def write_text(save_as: str, fingerprint: bytes, text: Callable[[], Iterable[str]]) -> None:
-            """Write text (a string, or its pieces) unless it is as the last build wrote it."""
-            if not cache.unchanged(save_as, fingerprint):
-                put(save_as, fingerprint, text())
-
         note_html = Renderer()
 
         abstracts: dict[str, Markup] = {}  # feeds share papers: at most feed_size per feed
@@ -414,35 +409,36 @@ class PapershelfGenerator(Generator):
                 tasks.append(functools.partial(feed, newest, save_as, url, title, fingerprint))
 
         searched = shows.search()
-        index, documents = config.search_index_save_as, config.search_documents_save_as
-        search_index = None
-        files = [index, documents]
-        files += [
+        snippet_names = [
             config.search_snippets_save_as.format(number=n)
             for n in range(snippet_files(len(site.archive.papers)))
         ]
+        files = [config.search_index_save_as, config.search_documents_save_as, *snippet_names]
+        search_index = None
         if not all(cache.unchanged(name, searched) for name in files):
 
-            def search_index() -> SearchIndex:
+            def search_index() -> tuple[list[tuple], str]:
+                """Build the index (or take it from the cache) and write its
+                files, all in the process that builds it: the files written,
+                and a line for the summary."""
+
                 def build() -> SearchIndex:
                     terms = functools.partial(cache.remember, "search terms")
                     with _without_collection():  # lists of terms, hundreds of thousands
                         built = build_search_index(site.archive.papers, config.search_budget, terms)
-                        cache.keep("search terms")  # saved by the process that built the index
+                        cache.keep("search terms")
                     return built
 
-                return cache.remember("search", searched, build)
+                search = cache.remember("search", searched, build)
+                cache.keep("search")
+                texts = zip(files, [search.index, search.documents, *search.snippets], strict=True)
+                return [put(name, searched, text) for name, text in texts], search.summary()
 
-        written, built = self._run(tasks, search_index)
+        written, searched_files = self._run(tasks, search_index)
         tasks.clear()
         cache.writing.update(written)
-        search = cache.remember("search", searched, lambda: built) if built else None
-        if search:
-            write_text(index, searched, lambda: search.index)
-            write_text(documents, searched, lambda: search.documents)
-            for number, snippets in enumerate(search.snippets):
-                save_as = config.search_snippets_save_as.format(number=number)
-                write_text(save_as, searched, lambda snippets=snippets: snippets)
+        if searched_files:
+            cache.writing.update(searched_files[0])
 
         css = pygments_css(config.pygments_style, config.pygments_dark_style)
         _write_text(output / self.settings["THEME_STATIC_DIR"] / "css" / "pygments.css", css)
@@ -464,11 +460,8 @@ class PapershelfGenerator(Generator):
                 f"papershelf: {len(cache.writing) - cache.skipped:,} files written, "
                 f"{cache.skipped:,} unchanged, {len(stale):,} removed"
             )
-        if search:
-            console.print(
-                f"papershelf: search index of {search.mode}: {search.raw_bytes:,} bytes, "
-                f"{search.gzip_bytes:,} gzipped"
-            )
+        if searched_files:
+            console.print(f"papershelf: {searched_files[1]}")
 
 
 @contextlib.contextmanager

@@ -129,6 +129,9 @@ class SearchIndex:
     raw_bytes: int  # index and documents: what is fetched before the first result
     gzip_bytes: int
 
+    def summary(self) -> str:
+        return f"search index of {self.mode}: {self.raw_bytes:,} bytes, {self.gzip_bytes:,} gzipped"
+
 
 # Each field's searchable text.
 _FIELD_TEXT: dict[str, Callable[[Paper], str]] = {
@@ -248,16 +251,19 @@ def load(serialized: str) -> lunr.index.Index:
     return lunr.index.Index.load(data)
 
 
-def by_distinction(abstracts: list[list[str]]) -> list[list[str]]:
-    """Each abstract's index terms, once each, the most distinctive first (by
-    tf-idf): its first k are what the index keeps of it."""
+def by_distinction(abstracts: list[list[str]], k: int) -> list[list[str]]:
+    """Each abstract's k most distinctive index terms (by tf-idf, then in
+    alphabetical order), the most distinctive first."""
     counted = [Counter(terms) for terms in abstracts]
     frequency = Counter(itertools.chain.from_iterable(counted))  # documents with each term
     idf = {term: math.log(len(abstracts) / n) for term, n in frequency.items()}
-    return [
-        [term for _, term in sorted([(-n * idf[term], term) for term, n in counts.items()])]
-        for counts in counted
-    ]
+    once = {term: (-weight, term) for term, weight in idf.items()}  # most terms occur once
+    ranked, term_of = [], operator.itemgetter(1)
+    for counts in counted:
+        keys = [once[term] if n == 1 else (-n * idf[term], term) for term, n in counts.items()]
+        keys.sort()
+        ranked.append(list(map(term_of, keys[:k])))
+    return ranked
 
 
 def documents_json(papers: list[Paper]) -> str:
@@ -362,7 +368,7 @@ def build_search_index(
     k = max(0, int((budget - base) / per_term / max(1, len(documents))))
     if k and abstracts is None:
         abstracts = [abstract_terms(paper) for paper in papers]
-    ranked = by_distinction(abstracts) if k else []
+    ranked = by_distinction(abstracts, k) if k else []
     while True:
         serialized, size = size_with([a[:k] for a in ranked] if k else [[]] * len(documents))
         if size <= budget or k == 0:

@@ -58,26 +58,40 @@ class Rule:
     min_mentions: int | None = None  # None: the setting's default
 
 
+def _forms(word: str) -> tuple[str, str, str]:
+    return word, word + "s", word + "es"
+
+
 class Rules:
-    """Compiled topic rules: one pass over a text counts every topic's mentions."""
+    """Compiled topic rules: one pass over a text counts every topic's mentions.
+
+    Most patterns are found by one or two words looked up where they stand:
+    what those words match for sure is counted at once, and only phrases of
+    three words or more, and prefixes, are checked against the text."""
 
     def __init__(self, rules: list[Rule], patterns: list[_Pattern]):
         self.rules = rules
-        self._by_word: dict[str, list[_Pattern]] = {}
-        # Single-word prefix patterns, by their first letters (most words have none).
-        self._by_start: dict[str, list[_Pattern]] = {}
+        sure: dict[str | tuple[str, str], list[int]] = {}  # a word, or two: their rules
+        check: dict[str | tuple[str, str], list[_Pattern]] = {}  # where to check patterns
         for pattern in patterns:
-            first = pattern.words[0]
-            if len(pattern.words) == 1 and pattern.prefix:
-                self._by_start.setdefault(first[:_START], []).append(pattern)
-            elif len(pattern.words) == 1:
-                for form in (first, first + "s", first + "es"):
-                    self._by_word.setdefault(form, []).append(pattern)
+            first, *rest = pattern.words
+            if not rest and pattern.prefix:  # by its first letters (most words have none)
+                check.setdefault(first[:_START], []).append(pattern)
+            elif not rest:
+                for form in _forms(first):
+                    sure.setdefault(form, []).append(pattern.rule)
+            elif len(rest) == 1 and not pattern.prefix:
+                for form in _forms(rest[0]):
+                    sure.setdefault((first, form), []).append(pattern.rule)
+            elif pattern.prefix:  # the second word is a prefix: by the first word
+                check.setdefault(first, []).append(pattern)
             else:
-                self._by_word.setdefault(first, []).append(pattern)
-        # Tuples, so that two lookups concatenate without copying lists of lists.
-        self._by_word = {k: tuple(v) for k, v in self._by_word.items()}
-        self._by_start = {k: tuple(v) for k, v in self._by_start.items()}
+                check.setdefault((first, rest[0]), []).append(pattern)
+        # Tuples, so that lookups concatenate without copying lists of lists.
+        self._sure = {k: tuple(dict.fromkeys(v)) for k, v in sure.items()}
+        self._check = {k: tuple(v) for k, v in check.items()}
+        # The words that may start a match, or whose first letters may.
+        self._first = {k if isinstance(k, str) else k[0] for k in (*sure, *check)}
 
     def __iter__(self):
         return iter(self.rules)
@@ -89,16 +103,21 @@ class Rules:
         """For each rule, how many places of the (folded) text mention it."""
         counts = [0] * len(self.rules)
         tokens = (_ASCII_TOKEN if folded.isascii() else _TOKEN).findall(folded)
-        by_word, by_start = self._by_word, self._by_start
+        sure, check, first = self._sure, self._check, self._first
         # Most words start no pattern: find the few that do, then where they are.
-        words = set(tokens)
-        starts = {word for word in words if word in by_word or word[:_START] in by_start}
+        starts = {word for word in set(tokens) if word in first or word[:_START] in first}
         hits = [i for i, word in enumerate(tokens) if word in starts] if starts else ()
+        last = len(tokens) - 1
         for position in hits:
             word = tokens[position]
-            candidates = by_word.get(word, ()) + by_start.get(word[:_START], ())
-            matched = {p.rule for p in candidates if p.matches(tokens, position)}
-            for rule in matched:
+            pair = (word, tokens[position + 1] if position < last else "")
+            rules = sure.get(word, ()) + sure.get(pair, ())
+            patterns = check.get(pair, ()) + check.get(word, ()) + check.get(word[:_START], ())
+            if patterns or len(rules) > 1:  # a rule counts once a place
+                matched = set(rules)
+                matched.update(p.rule for p in patterns if p.matches(tokens, position))
+                rules = matched
+            for rule in rules:
                 counts[rule] += 1
         return counts
 
