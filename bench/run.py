@@ -13,10 +13,14 @@ It writes bench/RESULTS.md with the commands and the machine.
 
 FRESH_FOLDERS: every cold build writes into folders never used before, and
 nothing is deleted until the end. On ext4 without a journal, as on the
-machines this runs on, the kernel passes over inodes freed in the last minute
-when it makes new files: a 10,000-paper build right after deleting the last
-one's 22,000 files and folders took 19.0 s instead of 16.8 s (3.8 s more system
-time), for both tools alike. A first build on a fresh checkout pays nothing.
+machines this runs on, the kernel passes over every inode freed in the last
+minute (five, while the freed inodes are not yet on disk) each time it makes
+a file or folder (`recently_deleted` in fs/ext4/ialloc.c): a 10,000-paper build
+right after deleting the last one's 22,000 files and folders took 19.0 s
+instead of 16.8 s (3.8 s more system time), for both tools alike, and after
+deleting a few million files, making a folder and a file took 470 instead of
+66 microseconds. Delete nothing large in the minutes before a benchmark. A
+first build on a fresh checkout pays nothing.
 """
 
 from __future__ import annotations
@@ -39,8 +43,12 @@ SIZES = [1_000, 10_000] + ([50_000] if os.environ.get("BENCH_LARGE") else [])
 CHROMIUM = os.environ.get("PAPERSHELF_CHROMIUM", "/usr/bin/chromium")
 
 
-def timed(command: list[str], cwd: Path = ROOT) -> tuple[float, int]:
-    """Wall time and peak RSS (MB) of one command, which must succeed."""
+def timed(command: list[str], cwd: Path = ROOT) -> tuple[float, int, float]:
+    """Wall time, peak RSS (MB) and CPU time (user and system, with the
+    processes it forked) of one command, which must succeed. The files that
+    earlier commands wrote go to disk first: writing them back while this
+    one runs would count against it."""
+    os.sync()
     start = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
@@ -49,7 +57,7 @@ def timed(command: list[str], cwd: Path = ROOT) -> tuple[float, int]:
     elapsed = time.perf_counter() - start
     if status != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read()}")
-    return elapsed, usage.ru_maxrss // 1024
+    return elapsed, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime
 
 
 def pelican(content: Path, output: Path, settings: Path, *extra: str) -> list[str]:
@@ -66,8 +74,13 @@ def cpu_reference() -> float:
     return time.perf_counter() - start
 
 
-def median_of(runs: list[tuple[float, int]]) -> tuple[float, int]:
-    return statistics.median(t for t, _ in runs), max(m for _, m in runs)
+def median_of(runs: list[tuple[float, int, float]]) -> tuple[float, int, float]:
+    """Median time, largest peak RSS, median CPU time."""
+    return (
+        statistics.median(t for t, _, _ in runs),
+        max(m for _, m, _ in runs),
+        statistics.median(c for _, _, c in runs),
+    )
 
 
 def baseline_content(work: Path, content: Path) -> Path:
@@ -227,8 +240,11 @@ def bench(size: int, work: Path) -> dict:
 
 
 def report(results: list[dict], reference: tuple[float, float]) -> str:
-    def seconds(pair):
-        return f"{pair[0]:.2f} s"
+    def seconds(run):
+        return f"{run[0]:.2f} s"
+
+    def with_cpu(run):
+        return f"{run[0]:.2f} s ({run[2]:.1f})"
 
     rows = []
     for r in results:
@@ -236,8 +252,8 @@ def report(results: list[dict], reference: tuple[float, float]) -> str:
         load, p50, p95 = r["query_ms"]
         query = f"{load:,.0f} ms | {p50:.1f} / {p95:.1f} ms" if p95 is not None else "| no Chromium"
         rows.append(
-            f"| {r['papers']:,} | {seconds(r['cold'])} | {r['cold'][1]} MB | {seconds(r['noop'])} "
-            f"| {seconds(r['note'])} | {seconds(r['day'])} | {seconds(r['base_cold'])} "
+            f"| {r['papers']:,} | {with_cpu(r['cold'])} | {r['cold'][1]} MB | {seconds(r['noop'])} "
+            f"| {seconds(r['note'])} | {seconds(r['day'])} | {with_cpu(r['base_cold'])} "
             f"| {seconds(r['base_noop'])} | {ratio:.2f}x | {r['output_mb']:.0f} MB "
             f"| {r['search_kb']:,.0f} KB | {query} |"
         )
@@ -252,9 +268,9 @@ def report(results: list[dict], reference: tuple[float, float]) -> str:
             f"CPU reference (a 20,000,000-step Python loop): {reference[0]:.2f} s before, "
             f"{reference[1]:.2f} s after.",
             "",
-            "| papers | cold | peak RSS | no change | one note edited | one day added "
-            "| Pelican cold | Pelican no change | cold ratio | output | search payload (gz) "
-            "| index load | query p50 / p95 |",
+            "| papers | cold (CPU s) | peak RSS | no change | one note edited | one day added "
+            "| Pelican cold (CPU s) | Pelican no change | cold ratio | output "
+            "| search payload (gz) | index load | query p50 / p95 |",
             "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
             *rows,
             "",
@@ -264,7 +280,10 @@ def report(results: list[dict], reference: tuple[float, float]) -> str:
             "what a reader fetches before the first result: index.json + documents.json + the "
             "worker + lunr.min.js, gzipped; index load = fetch, `expand` and `lunr.Index.load` "
             "in Chromium; queries: 200 title words through the worker's `search()`. "
-            "Each cold build writes into new folders (see FRESH_FOLDERS in bench/run.py); "
+            "CPU s = user and system time of the build and the processes it forks, which "
+            "grows when the machine's other tenants are busy. "
+            "Each build starts after `sync`, and each cold build writes into new folders "
+            "(see FRESH_FOLDERS in bench/run.py); "
             "the plugin's bytecode is compiled first (`python -m compileall plugins`).",
             "",
         ]
