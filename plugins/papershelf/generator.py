@@ -414,13 +414,14 @@ class PapershelfGenerator(Generator):
             for n in range(snippet_files(len(site.archive.papers)))
         ]
         files = [config.search_index_save_as, config.search_documents_save_as, *snippet_names]
+        stale = [n for n, name in enumerate(files) if not cache.unchanged(name, searched)]
         search_index = None
-        if not all(cache.unchanged(name, searched) for name in files):
+        if stale:
 
             def search_index() -> tuple[list[tuple], str]:
                 """Build the index (or take it from the cache) and write its
-                files, all in the process that builds it: the files written,
-                and a line for the summary."""
+                stale files, all in the process that builds it: the files
+                written, and a line for the summary."""
 
                 def build() -> SearchIndex:
                     terms = functools.partial(cache.remember, "search terms")
@@ -431,8 +432,8 @@ class PapershelfGenerator(Generator):
 
                 search = cache.remember("search", searched, build)
                 cache.keep("search")
-                texts = zip(files, [search.index, search.documents, *search.snippets], strict=True)
-                return [put(name, searched, text) for name, text in texts], search.summary()
+                texts = [search.index, search.documents, *search.snippets]
+                return [put(files[n], searched, texts[n]) for n in stale], search.summary()
 
         written, searched_files = self._run(tasks, search_index)
         tasks.clear()
