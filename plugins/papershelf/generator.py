@@ -414,9 +414,9 @@ class PapershelfGenerator(Generator):
             for n in range(snippet_files(len(site.archive.papers)))
         ]
         files = [config.search_index_save_as, config.search_documents_save_as, *snippet_names]
-        stale = [n for n, name in enumerate(files) if not cache.unchanged(name, searched)]
+        to_write = [n for n, name in enumerate(files) if not cache.unchanged(name, searched)]
         search_index = None
-        if stale:
+        if to_write:
 
             def search_index() -> tuple[list[tuple], str]:
                 """Build the index (or take it from the cache) and write its
@@ -433,7 +433,7 @@ class PapershelfGenerator(Generator):
                 search = cache.remember("search", searched, build)
                 cache.keep("search")
                 texts = [search.index, search.documents, *search.snippets]
-                return [put(files[n], searched, texts[n]) for n in stale], search.summary()
+                return [put(files[n], searched, texts[n]) for n in to_write], search.summary()
 
         written, searched_files = self._run(tasks, search_index)
         tasks.clear()
