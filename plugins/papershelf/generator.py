@@ -435,11 +435,13 @@ class PapershelfGenerator(Generator):
                 texts = [search.index, search.documents, *search.snippets]
                 return [put(files[n], searched, texts[n]) for n in to_write], search.summary()
 
-        written, searched_files = self._run(tasks, search_index)
+        written, search_result = self._run(tasks, search_index)
         tasks.clear()
         cache.writing.update(written)
-        if searched_files:
-            cache.writing.update(searched_files[0])
+        search_summary = None
+        if search_result:
+            search_written, search_summary = search_result
+            cache.writing.update(search_written)
 
         css = pygments_css(config.pygments_style, config.pygments_dark_style)
         _write_text(output / self.settings["THEME_STATIC_DIR"] / "css" / "pygments.css", css)
@@ -461,8 +463,8 @@ class PapershelfGenerator(Generator):
                 f"papershelf: {len(cache.writing) - cache.skipped:,} files written, "
                 f"{cache.skipped:,} unchanged, {len(stale):,} removed"
             )
-        if searched_files:
-            console.print(f"papershelf: {searched_files[1]}")
+        if search_summary:
+            console.print(f"papershelf: {search_summary}")
 
 
 @contextlib.contextmanager
