@@ -146,7 +146,7 @@ def test_a_note_edit_rewrites_only_the_pages_that_show_it(archive, capsys):
 def test_a_deleted_search_file_is_the_only_one_written_again(archive, capsys):
     search = archive.parent / "site" / "output" / "search"
     index = (search / "index.json").stat().st_mtime_ns
-    (search / "snippets" / "0.json").unlink()
+    (search / "terms" / "0.json").unlink()
     printed = rebuild_and_compare(archive, capsys)
     assert re.search(r"papershelf: 1 files written, [\d,]+ unchanged, 0 removed", printed)
     assert (search / "index.json").stat().st_mtime_ns == index

@@ -1,14 +1,20 @@
-"""The search index: lunr.py's index, shipped compactly; normalisation, order,
-budget, queries."""
+"""The search files: normalisation, the sharded index and what results show.
 
-import gzip
+Queries and scores are compared with lunr.js itself in test_search_shards.py;
+here the files are read back in Python (`read_index` below is the format's
+reader) and checked against the papers they were made of."""
+
 import json
+import random
+import re
 
-import lunr
 import pytest
-from conftest import CORPUS_JSON, DATA, SEED
+from conftest import DATA, SEED
 from papershelf import archive, search
 from papershelf.listing import read_listing
+from papershelf.model import Note
+from papershelf.search import index as sharded
+from papershelf.search.text import STOP_WORDS, stem, stems
 
 
 def papers(*paths):
@@ -16,10 +22,54 @@ def papers(*paths):
     return archive.build(entries).papers
 
 
+def tag_urls(result):
+    return {tag.name: tag.url for paper in result for tag in paper.tags}
+
+
+def read_index(files: dict[str, str]) -> dict:
+    """Every term of the shards: {term: (lunr's number, {field: {ref: weight}})},
+    each shard's terms checked to be in its manifest range."""
+    manifest = json.loads(files["index.json"])
+    fields = list(manifest["fields"])
+    terms = {}
+    for n, first in enumerate(manifest["terms"]):
+        shard = json.loads(files[f"terms/{n}.json"])
+        numbers, at = shard["numbers"], 0
+        assert shard["keys"][0] == first
+        for term in shard["keys"]:
+            number, count = numbers[at : at + 2]
+            at += 2
+            postings = {}
+            for _ in range(count):
+                field, papers_with = numbers[at : at + 2]
+                at += 2
+                ref, weights = 0, {}
+                for _ in range(papers_with):
+                    ref += numbers[at]
+                    weights[ref] = numbers[at + 1] / 1000
+                    at += 2
+                postings[fields[field]] = weights
+            terms[term] = (number, postings)
+        assert at == len(numbers)
+    return terms
+
+
+def read_words(files: dict[str, str]) -> dict[str, tuple[str, int]]:
+    """Every word as written: {word: (its term, fields of papers with the term)}."""
+    manifest = json.loads(files["index.json"])
+    found = {}
+    for n in range(len(manifest["words"])):
+        shard = json.loads(files[f"words/{n}.json"])
+        for k, word in enumerate(shard["keys"]):
+            spelled, count = shard["numbers"][2 * k : 2 * k + 2]
+            found[word] = (word[:spelled] if isinstance(spelled, int) else spelled, count)
+    return found
+
+
 @pytest.fixture(scope="module")
 def seed_and_hostile():
     result = papers(SEED, DATA / "hostile" / "2026-05-08.txt")
-    return result, search.build_search_index(result, budget=1_500_000)
+    return result, search.build_search_index(result, tag_urls(result)).files
 
 
 @pytest.mark.parametrize(
@@ -38,26 +88,8 @@ def test_text_is_normalised_into_plain_lower_case_words(text, expected):
     assert search.words(text) == expected
 
 
-def test_the_index_is_the_one_lunr_py_builds_with_the_same_pipeline(seed_and_hostile):
-    result, index = seed_and_hostile
-    builder = lunr.builder.Builder()
-    builder.pipeline.add(search.trimmer, lunr.stop_word_filter.stop_word_filter, search.js_stemmer)
-    builder.ref("id")
-    for field, boost in search.FIELDS.items():
-        builder.field(field, boost)
-    for number, paper in enumerate(result):
-        builder.add({"id": str(number), **search._document(paper)})
-    reference = builder.build().serialize()
-    ours = search.expand(json.loads(index.index))
-    for data in (reference, ours):
-        data["invertedIndex"].sort(key=lambda entry: entry[0])
-    assert ours["fieldVectors"] == reference["fieldVectors"]
-    assert ours["invertedIndex"] == json.loads(json.dumps(reference["invertedIndex"]))
-    assert ours["fields"] == reference["fields"]
-
-
 @pytest.mark.parametrize(
-    ("word", "stem"),
+    ("word", "expected"),
     [
         ("day", "day"),
         ("deploying", "deploy"),
@@ -69,157 +101,115 @@ def test_the_index_is_the_one_lunr_py_builds_with_the_same_pipeline(seed_and_hos
         ("relational", "relat"),
     ],
 )
-def test_words_are_stemmed_as_lunr_js_stems_them(word, stem):
-    assert search.stem(word) == stem
+def test_words_are_stemmed_as_lunr_js_stems_them(word, expected):
+    assert stem(word) == expected
 
 
-def test_index_terms_are_in_javascript_string_order(seed_and_hostile):
-    _, index = seed_and_hostile
-    terms = [term for term, _ in search.expand(json.loads(index.index))["invertedIndex"]]
+def test_every_word_of_every_field_finds_its_paper(seed_and_hostile):
+    result, files = seed_and_hostile
+    terms = read_index(files)
+    missing = [
+        (n, field, word)
+        for n, paper in enumerate(result)
+        for field in search.FIELDS
+        for word in search.paper_words(paper, field)
+        if (field == "authors" or word not in STOP_WORDS)
+        and n not in terms[stem(word)][1].get(field, {})
+    ]
+    assert missing == []
+    assert sum(len(search.paper_words(p, "abstract")) for p in result) > 5_000
+
+
+def test_family_names_that_are_stop_words_are_indexed_in_names_only():
+    result = papers(SEED)
+    result[0].authors = ("Kaiming He", "Shuai An", "Ran You")
+    terms = read_index(search.build_search_index(result, tag_urls(result)).files)
+    for name in ("he", "an", "you"):
+        assert set(terms[name][1]) == {"authors"}
+        assert set(terms[name][1]["authors"]) == {0}
+
+
+def test_note_summaries_are_indexed():
+    result = papers(SEED)
+    note = Note("notes/a.md", 1, "x", "curator", None, (), "Quokkaformers explained", "body")
+    result[3].notes.append(note)
+    terms = read_index(search.build_search_index(result, tag_urls(result)).files)
+    assert terms[stem("quokkaformers")][1] == {"notes": {3: pytest.approx(10.0, abs=10)}}
+
+
+def test_terms_are_in_javascript_string_order_in_shards_of_bounded_size(seed_and_hostile):
+    _, files = seed_and_hostile
+    terms = list(read_index(files))
     utf16 = [term.encode("utf-16-be") for term in terms]
     assert utf16 == sorted(utf16)
-    assert len(set(terms)) == len(terms)
+    manifest = json.loads(files["index.json"])
+    assert len(manifest["terms"]) > 3
+    for n in range(len(manifest["terms"])):
+        shard = json.loads(files[f"terms/{n}.json"])
+        one_term = len(shard["keys"]) == 1
+        assert one_term or len(files[f"terms/{n}.json"]) <= sharded.SHARD_BYTES * 1.3
 
 
-def test_the_index_records_its_pipeline_and_fields(seed_and_hostile):
-    _, index = seed_and_hostile
-    data = search.expand(json.loads(index.index))
-    assert data["version"] == "2.3.9"
-    assert data["pipeline"] == ["stemmer"]
-    assert data["fields"] == ["title", "tags", "arxiv", "authors", "abstract"]
-    assert index.mode == "full abstracts"
-    fetched_first = [index.index, index.documents]  # snippets come after the first result
-    assert index.gzip_bytes == sum(len(gzip.compress(f.encode(), 6)) for f in fetched_first)
+def test_lunr_numbers_terms_in_the_order_they_are_first_seen(seed_and_hostile):
+    result, files = seed_and_hostile
+    seen = {}
+    for paper in result:
+        for field in search.FIELDS:
+            for term in sharded.field_terms(field, search.paper_words(paper, field), stems()):
+                seen.setdefault(term, len(seen))
+    assert {term: number for term, (number, _) in read_index(files).items()} == seen
 
 
-def test_the_compact_index_is_a_third_of_lunrs_own_and_stands_for_it_exactly():
-    result = papers(*sorted(CORPUS_JSON.iterdir()))
-    documents = [search._document(paper) for paper in result]
-    compact = search.serialize(documents)
-    lunrs = json.dumps(search.expand(json.loads(compact)), separators=(",", ":"))
-    assert search._gzip_size(compact) * 3 < search._gzip_size(lunrs)
-    with_terms = [{f: search.terms(d[f]) for f in search.FIELDS} for d in documents]
-    assert search.expand(json.loads(compact)) == search.lunr_data(with_terms)
+def test_words_lead_to_their_terms_and_are_prefixes_as_written(seed_and_hostile):
+    _, files = seed_and_hostile
+    found = read_words(files)
+    assert found["generalization"][0] == found["generation"][0] == "gener"
+    assert found["generative"][0] == "gener"
+    assert found["general"][0] == "gener"
+    terms = read_index(files)
+    assert all(term in terms for term, _ in found.values())
+    _, postings = terms["gener"]
+    assert found["generation"][1] == sum(map(len, postings.values()))
 
 
-def test_a_repeated_term_counts_in_its_score():
-    once = search.expand(search.compact([{"title": ["agent"], **NO_OTHER}, EMPTY]))
-    twice = search.expand(search.compact([{"title": ["agent", "agent"], **NO_OTHER}, EMPTY]))
-    assert once["fieldVectors"][0] == ["title/0", [0, once["fieldVectors"][0][1][1]]]
-    assert twice["fieldVectors"][0][1][1] > once["fieldVectors"][0][1][1]
-    # "b" is term 0 (seen first), twice; "a" is term 1: numbers 0, 0, 1.
-    compact = search.compact([{"title": ["b", "a", "b"], **NO_OTHER}])
-    assert (compact["terms"], compact["columns"]["title"]) == (["b", "a"], [[0, 0, 1]])
+def test_results_show_what_list_pages_show(seed_and_hostile):
+    result, files = seed_and_hostile
+    manifest = json.loads(files["index.json"])
+    size = manifest["papersPerBlock"]
+    blocks = [json.loads(files[f"papers/{n}.json"]) for n in range(-(-len(result) // size))]
+    shown = [paper for block in blocks for paper in block]
+    assert len(shown) == len(result)
+    tulu = next(n for n, p in enumerate(result) if p.title.startswith("TÜLU"))
+    url, title, date, label, tags, upvotes, authors, count, abstract = shown[tulu]
+    assert (url, title) == (
+        result[tulu].url,
+        "TÜLU 3: Pushing Frontiers in Open Language Model Post-Training",
+    )
+    day = result[tulu].date
+    assert (date, label) == (day.isoformat(), f"{day:%B} {day.day}, {day.year}")
+    assert [manifest["tags"][n] for n in tags] == [[t.name, t.url] for t in result[tulu].tags]
+    paper = result[tulu]
+    assert (upvotes, count) == (paper.upvotes, len(paper.authors) or paper.authors_count)
+    assert authors == list(paper.authors[:3])
+    assert abstract.startswith("Language model post-training")
+    assert "we introduce TÜLU 3, a family" in abstract  # LaTeX as text
+    assert "  " not in abstract
 
 
-NO_OTHER = {"tags": [], "arxiv": [], "authors": [], "abstract": []}
-EMPTY = {"title": [], **NO_OTHER}
+def test_a_year_is_a_run_of_refs_and_each_tag_lists_its_papers(seed_and_hostile):
+    result, files = seed_and_hostile
+    manifest = json.loads(files["index.json"])
+    runs = manifest["years"]
+    for (year, start), end in zip(runs, [r[1] for r in runs[1:]] + [len(result)], strict=True):
+        assert {p.date.year for p in result[start:end]} == {year}
+    tags = json.loads(files["tags.json"])
+    for (name, _), differences in zip(manifest["tags"], tags, strict=True):
+        refs = [sum(differences[: i + 1]) for i in range(len(differences))]
+        assert refs == [n for n, p in enumerate(result) if name in {t.name for t in p.tags}]
 
 
-@pytest.mark.parametrize(
-    ("query", "title"),
-    [
-        ("multigrid", "MgNO: Efficient Parameterization of Linear Operators via Multigrid"),
-        ("CSRBFs", "DGNO: A Novel Physics-aware"),  # only in an abstract
-        ("deepfake detection", "DF40: Toward Next-Generation Deepfake Detection"),
-        ("tulu", "TÜLU 3: Pushing Frontiers"),  # typed without the accent
-        ("cafe echec", "Café Échec: Résumé of Naïve Models"),
-        ("quokkaformer", "𝐁𝐨𝐥𝐝 𝐌𝐚𝐭𝐡 Letters for Reasoning"),
-        ("注意", "注意力机制的研究 Attention Study in Chinese"),
-        ("platypusnet", "Zero\u200bwidth and \u202ebidi\u202c control characters"),
-        ("fine tuning flow", "Ligature ﬁne-tuning and ﬂow matching"),
-        ("self-train", "Self-Training: A Survey"),  # the last word is a prefix
-    ],
-)
-def test_queries_find_papers_by_any_of_their_words(seed_and_hostile, query, title):
-    result, index = seed_and_hostile
-    found = [result[int(ref)].title for ref in search.search(search.load(index.index), query)]
-    assert any(t.startswith(title) for t in found), found
-
-
-def test_every_word_of_a_query_must_match(seed_and_hostile):
-    _result, index = seed_and_hostile
-    both = search.search(search.load(index.index), "deepfake multigrid")
-    assert both == []
-    assert search.search(search.load(index.index), "the of and ") == []
-
-
-def test_authors_tags_and_arxiv_ids_are_searchable():
-    result = papers(CORPUS_JSON / "2026-03-02.json")
-    index = search.build_search_index(result, budget=1_500_000)
-    first = [
-        result[int(ref)].title for ref in search.search(search.load(index.index), "2602.22661")
-    ]
-    assert first == ["dLLM: Simple Diffusion Language Modeling"]
-    by_author = [result[int(r)].title for r in search.search(search.load(index.index), "Dawn Song")]
-    assert "dLLM: Simple Diffusion Language Modeling" in by_author
-
-
-def test_over_budget_the_abstracts_become_their_most_distinctive_terms():
-    result = papers(*sorted(CORPUS_JSON.iterdir()))
-    full = search.build_search_index(result, budget=10_000_000)
-    small = search.build_search_index(result, budget=full.gzip_bytes // 2)
-    assert full.mode == "full abstracts"
-    assert small.mode.endswith("distinctive terms per abstract")
-    assert small.gzip_bytes <= full.gzip_bytes // 2
-    titles = [
-        result[int(r)].title for r in search.search(search.load(small.index), "diffusion language")
-    ]
-    assert "dLLM: Simple Diffusion Language Modeling" in titles
-
-
-def test_an_abstracts_most_distinctive_terms_are_rare_ones_and_repeated_ones():
-    abstracts = [
-        ["model", "diffus", "model", "video"],
-        ["model", "video", "agent"],
-        ["model", "agent", "plan", "plan"],
-    ]
-    # "model" is in every abstract: it distinguishes none. Ties go alphabetically.
-    assert search.by_distinction(abstracts, 3) == [
-        ["diffus", "video", "model"],
-        ["agent", "video", "model"],
-        ["plan", "agent", "model"],
-    ]
-    assert search.by_distinction(abstracts, 1) == [["diffus"], ["agent"], ["plan"]]
-
-
-def test_when_even_titles_and_authors_do_not_fit_authors_keep_family_names():
-    result = papers(*sorted(CORPUS_JSON.iterdir()))
-    without_abstracts = search.serialize([{**search._document(p), "abstract": ""} for p in result])
-    shown = search.documents_json(result)
-    budget = search._gzip_size(without_abstracts) + search._gzip_size(shown) - 1
-    index = search.build_search_index(result, budget)
-    assert index.mode.endswith(", authors by family name")
-    assert index.gzip_bytes <= budget
-    loaded = search.load(index.index)
-    titles = [result[int(r)].title for r in search.search(loaded, "song diffusion language")]
-    assert "dLLM: Simple Diffusion Language Modeling" in titles
-    assert search.search(loaded, "dawn song") == []
-
-
-def test_documents_hold_what_results_show_and_snippets_come_in_files(seed_and_hostile):
-    result, index = seed_and_hostile
-    documents = json.loads(index.documents)
-    assert len(documents["papers"]) == len(result)
-    url, title, date, tags = documents["papers"][0]
-    assert (url, title, date) == (result[0].url, result[0].title, result[0].date.isoformat())
-    assert [documents["tags"][n] for n in tags] == [tag.name for tag in result[0].tags]
-    snippets = [s for file in index.snippets for s in json.loads(file)]
-    assert len(snippets) == len(result)
-    assert all(len(json.loads(file)) == search.SNIPPETS_PER_FILE for file in index.snippets[:-1])
-    assert result[1].abstract.startswith(snippets[1][:40])
-    assert all(len(snippet) <= search.SNIPPET_CHARS for snippet in snippets)
-
-
-def test_a_thousand_papers_have_their_snippets_in_two_files():
-    paper = papers(SEED)[0]
-    many = search.snippets_json([paper] * 1_000)
-    assert len(many) == search.snippet_files(1_000) == 2
-    assert search.snippet_files(1_001) == 3
-
-
-def test_terms_found_before_are_taken_from_the_memo_and_give_the_same_index():
-    result = papers(*sorted(CORPUS_JSON.iterdir())[:10])
+def test_words_found_before_are_taken_from_the_memo_and_give_the_same_files(seed_and_hostile):
+    result, files = seed_and_hostile
     memo, computed = {}, []
 
     def remember(key, compute):
@@ -228,10 +218,28 @@ def test_terms_found_before_are_taken_from_the_memo_and_give_the_same_index():
             memo[key] = compute()
         return memo[key]
 
-    first = search.build_search_index(result, budget=1_500_000, remember=remember)
-    assert len(computed) == 4 * len(result)  # title, arXiv id, authors, abstract; tags anew
-    computed.clear()
-    again = search.build_search_index(result, budget=1_500_000, remember=remember)
-    assert computed == []
-    assert (again.index, again.documents) == (first.index, first.documents)
-    assert first.index == search.build_search_index(result, budget=1_500_000).index
+    first = search.build_search_index(result, tag_urls(result), remember).files
+    assert first == files
+    again = search.build_search_index(result, tag_urls(result), remember).files
+    assert again == files
+    assert len(computed) == 4 * len(result)  # title, arXiv id, authors, abstract: once each
+
+
+def test_the_index_is_the_same_whatever_the_order_words_were_first_stemmed_in():
+    result = papers(SEED)
+    files = search.build_search_index(result, tag_urls(result)).files
+    shuffled = dict(stems())
+    stems().clear()
+    keys = list(shuffled)
+    random.Random(4).shuffle(keys)
+    for key in keys:
+        stems()[key]
+    assert search.build_search_index(result, tag_urls(result)).files == files
+
+
+def test_the_summary_counts_terms_postings_and_files(seed_and_hostile):
+    result, _ = seed_and_hostile
+    summary = search.build_search_index(result, tag_urls(result)).summary
+    assert re.fullmatch(
+        r"search index of \d+ papers: [\d,]+ terms, [\d,]+ postings, \d+ files, [\d.]+ MB", summary
+    )

@@ -1,12 +1,17 @@
-"""Search in a real browser: lunr.js 2.3.9 rebuilds the index that lunr.py
-would build, agrees with it, and the search page works as readers use it."""
+"""Search in a real browser: the worker normalises and stems text as the
+index does, and the search page works as readers use it, fetching only what
+a query needs."""
 
 import json
+import shutil
+import subprocess
+import sys
 
 import pytest
 from conftest import CORPUS_JSON, DATA, ROOT, SEED, build_site, make_content, serve
-from papershelf import search
+from papershelf import latex, search
 from papershelf.listing import read_listing
+from papershelf.search.text import stem
 
 PARITY_TEXTS = [
     "Café Échec: Résumé",
@@ -19,25 +24,12 @@ PARITY_TEXTS = [
     "ǅemal İstanbul ΣΊΣΥΦΟΣ straße",
     "<img src=x onerror=alert(1)>",
 ]
-PARITY_QUERIES = [
-    "diffusion",
-    "diffusion language",
-    "agent",
-    "reinforcement learning",
-    "video gen",
-    "tulu",
-    "cafe",
-    "2602.22661",
-    "dawn song",
-    "self-train",
-    "注意",
-    "quokkaformer",
-    "benchmark ",
-    "model",
-    "retrieval augmented",
-    "3d",
-    "zzzz",
-]
+HOSTILE_NOTE = """Paper: 2602.22661
+Curator: A. Reader
+Summary: Wombatformers <img src=x onerror=alert(3)> explained
+
+A note.
+"""
 
 
 @pytest.fixture(scope="module")
@@ -48,16 +40,11 @@ def site(tmp_path_factory):
     content = make_content(
         base / "content", SEED, *sorted(CORPUS_JSON.iterdir()), DATA / "hostile" / "2026-05-08.txt"
     )
-    shutil_copy_notes(content)
+    shutil.copytree(ROOT / "content" / "notes", content / "notes")
+    (content / "notes" / "hostile.md").write_text(HOSTILE_NOTE, encoding="utf-8")
     output = build_site(content, base / "root" / "archive")
     with serve(base / "root") as url:
         yield url + "/archive/", output
-
-
-def shutil_copy_notes(content):
-    import shutil
-
-    shutil.copytree(ROOT / "content" / "notes", content / "notes")
 
 
 @pytest.fixture
@@ -88,42 +75,6 @@ def test_lunr_js_normalises_text_as_lunr_py_does(page, site):
     assert got == [search.words(text) for text in PARITY_TEXTS]
 
 
-def test_lunr_js_loads_the_index_and_finds_what_lunr_py_finds_in_the_same_order(page, site):
-    url, output = site
-    with_search_functions(page, url)
-    refs = page.evaluate(
-        """async queries => {
-            const data = await (await fetch("../search/index.json")).json();
-            const index = lunr.Index.load(expand(data));
-            return queries.map(q => search(index, q).map(r => r.ref));
-        }""",
-        PARITY_QUERIES,
-    )
-    index = search.load((output / "search" / "index.json").read_text())
-    expected = [search.search(index, q) for q in PARITY_QUERIES]
-    assert refs == expected
-    assert sum(map(len, refs)) > 100
-
-
-def test_the_worker_expands_the_compact_index_into_the_one_search_py_expands(page, site):
-    url, output = site
-    with_search_functions(page, url)
-    theirs = page.evaluate(
-        """async () => expand(await (await fetch("../search/index.json")).json())"""
-    )
-    ours = search.expand(json.loads((output / "search" / "index.json").read_text()))
-    assert theirs["invertedIndex"] == json.loads(json.dumps(ours["invertedIndex"]))
-    assert [ref for ref, _ in theirs["fieldVectors"]] == [ref for ref, _ in ours["fieldVectors"]]
-    differences = [
-        abs(a - b)
-        for (_, mine), (_, js) in zip(ours["fieldVectors"], theirs["fieldVectors"], strict=True)
-        for a, b in zip(mine, js, strict=True)
-    ]
-    assert len(differences) > 10_000
-    assert max(differences) <= 0.001  # lunr.js and lunr.py round scores each their own way
-    assert (theirs["fields"], theirs["pipeline"]) == (ours["fields"], ours["pipeline"])
-
-
 def test_lunr_js_stems_every_word_of_the_archive_as_the_index_does(page, site):
     url, _ = site
     with_search_functions(page, url)
@@ -137,7 +88,7 @@ def test_lunr_js_stems_every_word_of_the_archive_as_the_index_does(page, site):
     )
     assert len(vocabulary) > 8_000
     stems = page.evaluate("words => words.map(stem)", vocabulary)
-    assert [(w, s) for w, s in zip(vocabulary, stems, strict=True) if s != search.stem(w)] == []
+    assert [(w, s) for w, s in zip(vocabulary, stems, strict=True) if s != stem(w)] == []
 
 
 def results(page):
@@ -187,35 +138,148 @@ def test_matched_words_are_highlighted(page, site):
     assert {m.lower() for m in marks} >= {"neural", "operator"}
 
 
-def test_snippets_follow_from_the_files_the_results_shown_are_in(page, site):
+def test_results_come_with_the_blocks_they_are_in_and_the_passage_that_matched(page, site):
     url, output = site
     fetched = []
-    page.on("request", lambda r: fetched.append(r.url))
-    page.goto(url + "search/?q=neural+operators")
-    page.wait_for_selector("#search-results .paper-item-preview")
-    first = page.locator("#search-results .paper-item").first.locator(".paper-item-preview")
-    assert {m.lower() for m in first.locator("mark").all_inner_texts()} & {"neural", "operator"}
-    refs = search.search(
-        search.load((output / "search" / "index.json").read_text()), "neural operators"
+    page.on("request", lambda r: fetched.append(r.url.removeprefix(url + "search/")))
+    page.goto(url + "search/?q=multigrid")
+    results(page)
+    items = page.locator("#search-results .paper-item")
+    assert 0 < items.count() <= 10
+    first = items.first
+    preview = first.locator(".paper-item-preview")
+    assert preview.locator("mark").all_inner_texts()[0].lower().startswith("multigrid")
+    # The passage around the match, cut with an ellipsis where it was cut.
+    assert preview.inner_text().endswith("…") or preview.inner_text().startswith("…")
+    assert len(preview.inner_text().split()) < 40
+    # Dates as on the other pages, tags as links.
+    assert first.locator("time").inner_text()[-4:].isdigit()
+    assert first.locator("time").get_attribute("datetime")[4] == "-"
+    assert first.locator(".tags a").first.get_attribute("href").startswith(url + "tags/")
+    blocks = {name for name in fetched if name.startswith("papers/")}
+    manifest = json.loads((output / "search" / "index.json").read_text())
+    size = manifest["papersPerBlock"]
+    shown = [
+        next(
+            n
+            for n, paper in enumerate(
+                paper
+                for b in range(-(-manifest["papers"] // size))
+                for paper in json.loads((output / "search" / f"papers/{b}.json").read_text())
+            )
+            if url + paper[0] == href
+        )
+        for href in items.locator(".paper-item-title a").evaluate_all("as => as.map(a => a.href)")
+    ]
+    assert blocks == {f"papers/{ref // size}.json" for ref in shown}
+
+
+def test_more_results_come_a_page_at_a_time(page, site):
+    url, _ = site
+    page.goto(url + "search/?q=diffusion")
+    results(page)
+    items = page.locator("#search-results .paper-item")
+    assert items.count() == 10
+    page.click("#search-more")
+    page.wait_for_function("document.querySelectorAll('#search-results .paper-item').length === 20")
+    assert "the first 20 shown" in page.locator("#search-status").inner_text()
+
+
+def test_a_word_being_typed_is_a_prefix_as_typed(page, site):
+    url, _ = site
+    page.goto(url + "search/")
+    type_query(page, "video generation")
+    marks = page.locator("#search-results mark").all_inner_texts()
+    assert marks
+    assert {m.lower().strip(".,:;()") for m in marks} <= {
+        w for w in {m.lower().strip(".,:;()") for m in marks} if stem(w) in {"video", "gener"}
+    }
+    assert not any(m.lower().startswith("generalist") for m in marks)
+
+
+def test_a_newer_query_supersedes_one_in_flight(page, site):
+    """The worker drops a query whose shard is slow once a newer one comes:
+    it never answers it."""
+    url, output = site
+    manifest = json.loads((output / "search" / "index.json").read_text())
+    from papershelf.search.index import shard_of
+
+    slow = f"terms/{shard_of(manifest['terms'], 'multigrid')}.json"
+    fast = f"terms/{shard_of(manifest['terms'], 'tulu')}.json"
+    assert slow != fast
+    held = []
+    page.route(f"**/search/{slow}", lambda route: held.append(route))
+    page.add_init_script(
+        """(() => {
+        const Original = window.Worker;
+        window.answered = [];
+        window.Worker = function (url) {
+            const worker = new Original(url);
+            worker.addEventListener("message", e => window.answered.push(e.data.text));
+            return worker;
+        };
+    })()"""
     )
-    files = {url + f"search/snippets/{int(ref) // search.SNIPPETS_PER_FILE}.json" for ref in refs}
-    assert 0 < len(refs) < search.SNIPPETS_PER_FILE
-    assert {u for u in fetched if "/snippets/" in u} == files
-    previews = page.locator("#search-results .paper-item-preview")
-    assert previews.count() == page.locator("#search-results .paper-item").count() == len(refs)
+    page.goto(url + "search/")
+    page.fill("#search-input", "multigrid ")
+    for _ in range(100):  # until the first query's shard is asked for
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held
+    page.fill("#search-input", "tulu ")
+    page.wait_for_function("document.querySelector('#search-status').textContent.includes('tulu')")
+    held[0].continue_()
+    page.wait_for_timeout(400)
+    assert page.evaluate("window.answered") == ["tulu "]
+    assert "tulu" in page.locator("#search-status").inner_text()
+
+
+def test_a_missing_shard_is_an_error_not_a_wait(browser, site, tmp_path):
+    _, output = site
+    broken = tmp_path / "archive"
+    shutil.copytree(output, broken)
+    manifest = json.loads((broken / "search" / "index.json").read_text())
+    from papershelf.search.index import shard_of
+
+    (broken / "search" / f"terms/{shard_of(manifest['terms'], 'multigrid')}.json").unlink()
+    with serve(tmp_path) as root:
+        page = browser.new_page()
+        page.goto(root + "/archive/search/?q=multigrid+")
+        page.wait_for_function(
+            "document.querySelector('#search-status').textContent.includes('could not be loaded')",
+            timeout=5000,
+        )
+        assert "404" in page.locator("#search-status").inner_text()
+        page.close()
+
+
+def test_results_arrive_without_moving_the_page(page, site):
+    url, _ = site
+    page.add_init_script(
+        """window.shifts = 0;
+        new PerformanceObserver(list => list.getEntries().forEach(e => {
+            if (!e.hadRecentInput) window.shifts += e.value;
+        })).observe({type: "layout-shift", buffered: true});"""
+    )
+    page.goto(url + "search/?q=diffusion+language")
+    results(page)
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.shifts") < 0.01
 
 
 def test_filters_by_tag_and_year_and_the_back_button(page, site):
     url, _ = site
     page.goto(url + "search/?q=diffusion")
-    everything = results(page)
-    assert len(everything) > 10
+    results(page)
+    everything = matched(page)
+    assert everything > 10
     page.select_option("#search-tag", "video")
     page.wait_for_function("location.search.includes('tag=video')")
     page.wait_for_function(
-        "n => document.querySelectorAll('#search-results .paper-item').length < n",
-        arg=len(everything),
+        "n => parseInt(document.querySelector('#search-status').textContent) < n", arg=everything
     )
+    assert "video (" in page.locator("#search-tag option:checked").inner_text()
     video = page.locator("#search-results .paper-item")
     assert all("video" in item.locator(".tags").inner_text() for item in video.all())
     page.select_option("#search-year", "2026")
@@ -230,6 +294,10 @@ def test_filters_by_tag_and_year_and_the_back_button(page, site):
     page.wait_for_function("document.querySelector('#search-input').value === 'diffusion'")
     assert page.locator("#search-tag").input_value() == "video"
     assert len(results(page)) == video.count()
+
+
+def matched(page) -> int:
+    return int(page.locator("#search-status").inner_text().split()[0])
 
 
 def test_slash_focuses_search_and_enter_opens_the_search_page(page, site):
@@ -256,6 +324,13 @@ def test_a_hostile_title_is_shown_as_text_and_runs_nothing(page, site):
     assert page.locator("#search-results img, #search-results script").count() == 0
 
 
+def test_a_hostile_note_summary_finds_its_paper_and_runs_nothing(page, site):
+    url, _ = site
+    page.goto(url + "search/?q=wombatformers+onerror")
+    assert results(page) == ["dLLM: Simple Diffusion Language Modeling"]
+    assert page.locator("#search-results img, #search-results script").count() == 0
+
+
 def test_nothing_found_says_so_and_points_to_tags_and_dates(page, site):
     url, _ = site
     page.goto(url + "search/?q=zzzzqqq")
@@ -274,7 +349,7 @@ def test_the_index_is_fetched_on_first_use_only(page, site):
     page.on("request", lambda r: fetched.append(r.url))
     page.goto(url + "search/")
     page.wait_for_timeout(300)
-    assert not any(u.endswith("search/index.json") for u in fetched)
+    assert not any("/search/" in u and u.endswith(".json") for u in fetched)
     page.focus("#search-input")
     page.wait_for_function("document.querySelector('#search-status').textContent.length > 0")
     page.wait_for_timeout(300)
@@ -290,3 +365,45 @@ def test_without_javascript_the_page_points_to_tags_and_dates(browser, site):
     text = page.locator("noscript").inner_text()
     assert "needs JavaScript" in text
     context.close()
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    """10,000 synthetic papers (`papershelf synth`), built and served."""
+    base = tmp_path_factory.mktemp("synthetic")
+    synth = [sys.executable, "-m", "papershelf.cli", "synth", "--papers", "10000"]
+    subprocess.run([*synth, "--out", str(base / "content")], check=True, capture_output=True)
+    output = build_site(base / "content", base / "output")
+    with serve(output) as url:
+        yield url + "/", base / "content", output
+
+
+def test_at_ten_thousand_papers_a_word_of_one_abstract_finds_that_paper(page, synthetic):
+    from papershelf.config import Config
+    from papershelf.generator import load_archive
+    from papershelf.search.index import field_terms
+    from papershelf.search.text import stems
+    from pelican.settings import read_settings
+
+    url, content, _ = synthetic
+    settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content)})
+    papers = load_archive(str(content), Config.from_settings(settings)).papers
+    assert len(papers) == 10_000
+    holders: dict[str, set[int]] = {}
+    for n, paper in enumerate(papers):
+        for field in search.FIELDS:
+            for term in field_terms(field, search.paper_words(paper, field), stems()):
+                holders.setdefault(term, set()).add(n)
+    n, word = next(
+        (n, word)
+        for n, paper in enumerate(papers[::-97])
+        for word in search.paper_words(paper, "abstract")
+        if len(word) >= 5 and word.isalpha() and len(holders.get(stem(word), ())) == 1
+    )
+    paper = papers[::-97][n]
+    page.goto(url + "search/")
+    assert type_query(page, word + " ") == [latex.plain(paper.title)]
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url))
+    assert latex.plain(paper.title) in type_query(page, word)
+    assert all(u.startswith(url) for u in fetched)

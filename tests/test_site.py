@@ -205,11 +205,15 @@ def test_a_curators_post_is_an_ordinary_pelican_article_listed_on_the_home_page(
 
 
 def test_every_search_result_leads_to_a_page(corpus_site):
-    documents = json.loads((corpus_site / "search" / "documents.json").read_text())["papers"]
-    assert len(documents) == 515
-    assert [d[0] for d in documents if not (corpus_site / d[0] / "index.html").is_file()] == []
-    snippets = sorted((corpus_site / "search" / "snippets").iterdir())
-    assert [p.name for p in snippets] == ["0.json", "1.json"]
+    search = corpus_site / "search"
+    manifest = json.loads((search / "index.json").read_text())
+    blocks = sorted((search / "papers").iterdir(), key=lambda path: int(path.stem))
+    assert len(blocks) == -(-515 // manifest["papersPerBlock"])
+    shown = [paper for block in blocks for paper in json.loads(block.read_text())]
+    assert len(shown) == manifest["papers"] == 515
+    assert [p[0] for p in shown if not (corpus_site / p[0] / "index.html").is_file()] == []
+    tags = [url for _, url in manifest["tags"]]
+    assert [url for url in tags if not (corpus_site / url / "index.html").is_file()] == []
 
 
 def test_the_same_content_builds_a_byte_identical_site(tmp_path, seed_site):

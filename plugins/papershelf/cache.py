@@ -207,9 +207,22 @@ class BuildCache:
             self.memos[memo] = value
         return self.memos[memo]
 
+    def recall(self, memo: str, key: bytes):
+        """What the last build remembered for the key, or None; the memo is
+        kept as it is unless this build uses it."""
+        return self._memo(memo).get(key)
+
     def unchanged(self, save_as: str, fingerprint: bytes) -> bool:
         """Whether the file is as the last build wrote it, from the same inputs;
         if so it counts as written by this build too."""
+        if not self.current(save_as, fingerprint):
+            return False
+        self.writing[save_as] = self.written[save_as]
+        self.skipped += 1
+        return True
+
+    def current(self, save_as: str, fingerprint: bytes) -> bool:
+        """Whether the file is as the last build wrote it, from the same inputs."""
         before = self.written.get(save_as)
         if before is None or before[0] != fingerprint:
             return False
@@ -218,11 +231,7 @@ class BuildCache:
             stat = os.stat(os.path.join(self.output, save_as))  # noqa: PTH116, PTH118
         except OSError:
             return False
-        if (stat.st_size, stat.st_mtime_ns) != before[1:]:
-            return False
-        self.writing[save_as] = before
-        self.skipped += 1
-        return True
+        return (stat.st_size, stat.st_mtime_ns) == before[1:]
 
     def wrote(
         self, save_as: str, fingerprint: bytes, stat: os.stat_result | None = None

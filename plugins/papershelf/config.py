@@ -58,16 +58,9 @@ class Config:
     export_save_as: str = "papers.json"
     search_url: str = "search/"
     search_save_as: str = "search/index.html"
+    # The search index's manifest; its shards and result blocks go in folders beside it.
     search_index_url: str = "search/index.json"
     search_index_save_as: str = "search/index.json"
-    search_documents_url: str = "search/documents.json"
-    search_documents_save_as: str = "search/documents.json"
-    search_snippets_url: str = "search/snippets/{number}.json"
-    search_snippets_save_as: str = "search/snippets/{number}.json"
-    # Above this many gzipped bytes (index and documents: what a reader fetches
-    # before the first result), the index keeps each abstract's most
-    # distinctive terms instead of the whole abstract.
-    search_budget: int = 1_450_000  # with the worker and lunr.js (12 KB), under 1.5 MB
     # The daily_papers API that `papershelf fetch` asks (?date=YYYY-MM-DD).
     api_url: str = "https://huggingface.co/api/daily_papers"
     curated_url: str = "curated/"

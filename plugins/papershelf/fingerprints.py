@@ -141,5 +141,10 @@ class Fingerprints:
         return self.of("feed", url, title, self.shown(papers))
 
     def search(self) -> bytes:
-        """What the search index is made of: a note edit does not change it."""
-        return self.of("search", b"".join(self.tagged))
+        """What the search files are made of: papers as their listings and
+        tags make them, and the summaries of their notes (indexed too)."""
+        summaries = [(n, [note.summary for note in p.notes]) for n, p in self._noted()]
+        return self.of("search", b"".join(self.tagged), summaries)
+
+    def _noted(self):
+        return [(n, paper) for n, paper in enumerate(self.site.archive.papers) if paper.notes]

@@ -8,6 +8,7 @@ import functools
 import gc
 import logging
 import os
+import posixpath
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -23,7 +24,7 @@ from pelican.writers import get_relative_path
 
 from . import latex, markup, templating, workers
 from .archive import Archive, assemble, merge, summary
-from .cache import BuildCache, digest, settings_digest, tree_digest
+from .cache import BuildCache, data_digest, digest, settings_digest, tree_digest
 from .config import Config, SettingsError
 from .export import papers_json, record_json
 from .feeds import feed_items
@@ -34,7 +35,7 @@ from .markup import Renderer, math_html, pygments_css
 from .model import ContentError, Entry, Note, Paper, Problem
 from .notes import new_note_url, read_note, source_url
 from .pages import lay_out
-from .search import SearchIndex, build_search_index, snippet_files
+from .search import build_search_index
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -409,39 +410,47 @@ class PapershelfGenerator(Generator):
                 tasks.append(functools.partial(feed, newest, save_as, url, title, fingerprint))
 
         searched = shows.search()
-        snippet_names = [
-            config.search_snippets_save_as.format(number=n)
-            for n in range(snippet_files(len(site.archive.papers)))
-        ]
-        files = [config.search_index_save_as, config.search_documents_save_as, *snippet_names]
-        to_write = [n for n, name in enumerate(files) if not cache.unchanged(name, searched)]
+        listed = cache.recall("search files", searched)  # {save_as: fingerprint}
         search_index = None
-        if to_write:
+        if listed is not None and all(cache.current(n, f) for n, f in listed.items()):
+            for save_as, fingerprint in listed.items():
+                cache.unchanged(save_as, fingerprint)
+        else:
 
-            def search_index() -> tuple[list[tuple], str]:
-                """Build the index (or take it from the cache) and write its
-                stale files, all in the process that builds it: the files
-                written, and a line for the summary."""
-
-                def build() -> SearchIndex:
-                    terms = functools.partial(cache.remember, "search terms")
-                    with _without_collection():  # lists of terms, hundreds of thousands
-                        built = build_search_index(site.archive.papers, config.search_budget, terms)
-                        cache.keep("search terms")
-                    return built
-
-                search = cache.remember("search", searched, build)
-                cache.keep("search")
-                texts = [search.index, search.documents, *search.snippets]
-                return [put(files[n], searched, texts[n]) for n in to_write], search.summary()
+            def search_index() -> tuple[list[tuple], int, str]:
+                """Build the search files and write those that changed, in the
+                process that builds them: the files (written or not), how
+                many were left as they were, and a line for the summary."""
+                remember = functools.partial(cache.remember, "search words")
+                tag_urls = {tag.name: tag.url for tag in site.tags}
+                with _without_collection():  # lists of words, millions
+                    built = build_search_index(site.archive.papers, tag_urls, remember)
+                    cache.keep("search words")
+                folder = posixpath.dirname(config.search_index_save_as)
+                files, kept, fingerprints = [], 0, {}
+                for name, text in built.files.items():
+                    is_manifest = name == "index.json"
+                    save_as = (
+                        config.search_index_save_as if is_manifest else posixpath.join(folder, name)
+                    )
+                    fingerprints[save_as] = fingerprint = data_digest(text.encode())
+                    if cache.unchanged(save_as, fingerprint):
+                        files.append((save_as, cache.writing[save_as]))
+                        kept += 1
+                    else:
+                        files.append(put(save_as, fingerprint, text))
+                cache.remember("search files", searched, lambda: fingerprints)
+                cache.keep("search files")
+                return files, kept, built.summary
 
         written, search_result = self._run(tasks, search_index)
         tasks.clear()
         cache.writing.update(written)
         search_summary = None
         if search_result:
-            search_written, search_summary = search_result
+            search_written, kept, search_summary = search_result
             cache.writing.update(search_written)
+            cache.skipped += kept
 
         css = pygments_css(config.pygments_style, config.pygments_dark_style)
         _write_text(output / self.settings["THEME_STATIC_DIR"] / "css" / "pygments.css", css)

@@ -8,9 +8,7 @@
   var root = new URL(rootMeta.content || "./", document.baseURI);
   var urls = {
     worker: new URL("theme/js/search-worker.js", root).href,
-    index: new URL(rootMeta.dataset.index, root).href,
-    documents: new URL(rootMeta.dataset.documents, root).href,
-    snippets: new URL(rootMeta.dataset.snippets, root).href.replace("%7Bnumber%7D", "{number}")
+    index: new URL(rootMeta.dataset.index, root).href
   };
   var page = document.getElementById("search-page");
   var box = page ? document.getElementById("search-input") : document.getElementById("site-search-q");
@@ -32,7 +30,9 @@
   var yearSelect = document.getElementById("search-year");
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
-  var worker = null, lastId = 0, timer = null;
+  var more = document.getElementById("search-more");
+  var PAGE = 10;
+  var worker = null, lastId = 0, timer = null, limit = PAGE, wantTags = false;
 
   function start() {
     if (!worker) {
@@ -62,16 +62,23 @@
     (push ? history.pushState : history.replaceState).call(history, s, "", urlFor(s));
   }
 
-  function run() {
+  /* A new query starts at the first page of results; "More results" asks
+     the same query for more. */
+  function run(keepLimit) {
     var s = state();
+    if (!keepLimit) limit = PAGE;
     document.title = (s.q ? s.q + " · " : "") + page.dataset.title;
+    lastId += 1;
     if (!s.q.trim()) {
       list.replaceChildren();
+      more.hidden = true;
       status.textContent = page.dataset.empty;
       return;
     }
-    lastId += 1;
-    start().postMessage({ type: "query", id: lastId, urls: urls, text: s.q, tag: s.tag, year: s.year });
+    start().postMessage({
+      type: "query", id: lastId, urls: urls, text: s.q, tag: s.tag, year: s.year,
+      limit: limit, tags: wantTags
+    });
   }
 
   function text(tag, content, className) {
@@ -94,15 +101,18 @@
     if (current && keys.indexOf(current) < 0) keys.push(current);
     keys.sort(order);
     var options = [new Option(everything, "")].concat(keys.map(function (key) {
-      return new Option(key + " (" + (counts[key] || 0) + ")", key);
+      return new Option(counts[key] === null ? key : key + " (" + (counts[key] || 0) + ")", key);
     }));
     select.replaceChildren.apply(select, options);
     select.value = current;
   }
 
   function render(message) {
-    fillFilter(tagSelect, message.tags, tagSelect.value, "All tags", function (a, b) {
-      return (message.tags[b] || 0) - (message.tags[a] || 0) || a.localeCompare(b);
+    /* Tag names alone until each tag's papers are fetched (see wantTags). */
+    var tagCounts = message.tags || {};
+    if (!message.tags) message.tagNames.forEach(function (name) { tagCounts[name] = null; });
+    fillFilter(tagSelect, tagCounts, tagSelect.value, "All tags", function (a, b) {
+      return (tagCounts[b] || 0) - (tagCounts[a] || 0) || a.localeCompare(b);
     });
     fillFilter(yearSelect, message.years, yearSelect.value, "All years", function (a, b) {
       return b.localeCompare(a);
@@ -110,20 +120,39 @@
     var items = message.results.map(function (result) {
       var item = text("li", undefined, "paper-item");
       var heading = text("h2", undefined, "paper-item-title");
-      var link = highlighted("a", result.title);
-      link.href = new URL(result.url, root).href;
-      heading.append(link);
+      var title = highlighted("a", result.title);
+      title.href = new URL(result.url, root).href;
+      heading.append(title);
       var meta = text("p", undefined, "paper-item-meta");
-      var time = text("time", result.date);
+      if (result.upvotes !== null) {
+        var votes = text("span", "▲ " + result.upvotes, "upvotes");
+        votes.title = "upvotes";
+        meta.append(votes);
+      }
+      var time = text("time", result.dateLabel);
       time.dateTime = result.date;
       meta.append(time);
-      var tags = text("ul", undefined, "tags");
-      result.tags.forEach(function (tag) { tags.append(text("li", tag)); });
+      if (result.authors.length) {
+        var more = result.authorsCount > result.authors.length ? " et al." : "";
+        meta.append(text("span", result.authors.join(", ") + more, "authors"));
+      } else if (result.authorsCount) {
+        meta.append(text("span", result.authorsCount + " author" + (result.authorsCount === 1 ? "" : "s"), "authors"));
+      }
       item.append(heading, meta);
-      if (result.tags.length) item.append(tags);
+      if (result.tags.length) {
+        var tags = text("ul", undefined, "tags");
+        result.tags.forEach(function (tag) {
+          var entry = text("li");
+          entry.append(link(tag[0], tag[1]));
+          tags.append(entry);
+        });
+        item.append(tags);
+      }
+      if (result.snippet.length) item.append(highlighted("p", result.snippet, "paper-item-preview"));
       return item;
     });
     list.replaceChildren.apply(list, items);
+    more.hidden = message.results.length >= message.total;
     var count = message.total === 1 ? "1 paper" : message.total + " papers";
     if (message.total === 0) {
       status.replaceChildren(text("span", page.dataset.none.replace("{q}", message.text) + " "),
@@ -143,15 +172,10 @@
 
   function receive(event) {
     var message = event.data;
-    if (message.type === "error") {
+    if (message.type === "error" && message.id === lastId) {
       status.textContent = "The search index could not be loaded (" + message.message + ").";
     } else if (message.type === "results" && message.id === lastId) {
       render(message);
-    } else if (message.type === "snippets" && message.id === lastId) {
-      message.snippets.forEach(function (snippet, i) {
-        var item = list.children[i];
-        if (item && snippet.length) item.append(highlighted("p", snippet, "paper-item-preview"));
-      });
     }
   }
 
@@ -165,6 +189,7 @@
       }
       pair[0].value = value;
     });
+    wantTags = wantTags || Boolean(tagSelect.value);
     run();
   }
 
@@ -172,6 +197,18 @@
   box.addEventListener("input", function () {
     clearTimeout(timer);
     timer = setTimeout(function () { remember(false); run(); }, 60);
+  });
+  /* Tag counts need each tag's papers: fetched once the reader turns to the filter. */
+  ["focus", "pointerdown"].forEach(function (type) {
+    tagSelect.addEventListener(type, function () {
+      if (wantTags) return;
+      wantTags = true;
+      if (box.value.trim()) run(true);
+    });
+  });
+  more.addEventListener("click", function () {
+    limit += PAGE;
+    run(true);
   });
   [tagSelect, yearSelect].forEach(function (select) {
     select.addEventListener("change", function () { remember(true); run(); });

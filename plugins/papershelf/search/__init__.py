@@ -1,0 +1,148 @@
+"""Search: the files a reader's browser fetches to search the archive.
+
+Every word of every title, abstract, author name, tag, arXiv id and note
+summary is indexed, at any size: the transfer is kept small by fetching less
+(see `index.py` for the shards), never by indexing less. What a result shows
+comes in blocks of PAPERS_PER_BLOCK papers (`papers/N.json`), fetched for the
+results on screen; `tags.json` gives each tag's papers, for the tag filter.
+The worker, theme/static/js/search-worker.js, is the other half.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .. import latex
+from ..model import Paper
+from .index import FIELDS, FORMAT, build_shards
+from .text import normalise, pieces_to_words, stems, words
+
+__all__ = ["FIELDS", "SearchFiles", "build_search_index", "paper_words", "words"]
+
+PAPERS_PER_BLOCK = 5
+AUTHORS_SHOWN = 3
+_SPACE_RUNS = re.compile(r"\s+")
+
+# Each field's searchable text.
+_FIELD_TEXT: dict[str, Callable[[Paper], str]] = {
+    "title": lambda paper: normalise(latex.plain(paper.title)),
+    "tags": lambda paper: normalise(", ".join(t.name for t in paper.tags)),
+    "arxiv": lambda paper: normalise(paper.arxiv_id or ""),
+    "authors": lambda paper: normalise(", ".join(paper.authors)),
+    "notes": lambda paper: normalise(" ".join(note.summary for note in paper.notes)),
+    "abstract": lambda paper: normalise(latex.plain(paper.abstract)),
+}
+# Fields that come from the listings alone, remembered by the paper's `source`.
+_FROM_LISTINGS = ("title", "arxiv", "authors", "abstract")
+
+
+@dataclass(frozen=True)
+class SearchFiles:
+    """The search files, as text by name relative to the manifest's folder
+    (the manifest is `index.json`), and a line for the build summary."""
+
+    files: dict[str, str]
+    summary: str
+
+
+def paper_words(paper: Paper, field: str) -> list[str]:
+    """A field's words as written (normalised, trimmed, stop words included)."""
+    return pieces_to_words(_FIELD_TEXT[field](paper))
+
+
+def build_search_index(
+    papers: list[Paper], tag_urls: dict[str, str], remember: Callable | None = None
+) -> SearchFiles:
+    """Every search file of the papers, newest first (a paper's ref is its
+    position). `remember(key, compute)` can give a field's words found by an
+    earlier build, by the paper's listings (`Paper.source`)."""
+
+    def field_words(paper: Paper, field: str) -> list[str]:
+        if remember is None or field not in _FROM_LISTINGS or not paper.source:
+            return paper_words(paper, field)
+        return remember(paper.source + field.encode(), lambda: paper_words(paper, field))
+
+    documents = [{field: field_words(paper, field) for field in FIELDS} for paper in papers]
+    shards = build_shards(documents, stems())
+    documents.clear()
+    tags = sorted({tag.name for paper in papers for tag in paper.tags}, key=str.casefold)
+    tag_number = {name: n for n, name in enumerate(tags)}
+    files = dict(shards.files)
+    files.update(_paper_blocks(papers, tag_number))
+    files["tags.json"] = _tags_json(papers, tags)
+    manifest = {
+        "format": FORMAT,
+        "fields": FIELDS,
+        "papers": len(papers),
+        "papersPerBlock": PAPERS_PER_BLOCK,
+        "years": _years(papers),
+        "tags": [[name, tag_urls[name]] for name in tags],
+        **shards.manifest,
+    }
+    files["index.json"] = _json(manifest)
+    size = sum(len(text.encode()) for text in files.values())
+    summary = (
+        f"search index of {len(papers):,} papers: {shards.terms:,} terms, "
+        f"{shards.postings:,} postings, {len(files):,} files, {size / 1e6:,.1f} MB"
+    )
+    return SearchFiles(files=files, summary=summary)
+
+
+def _paper_blocks(papers: list[Paper], tag_number: dict[str, int]) -> dict[str, str]:
+    """What each result shows, PAPERS_PER_BLOCK papers a file: URL, title,
+    date, its label, tags (by number), upvotes, first authors, how many
+    authors, and the abstract (the snippet is the passage that matched)."""
+    blocks = {}
+    for number, start in enumerate(range(0, len(papers), PAPERS_PER_BLOCK)):
+        block = [
+            [
+                paper.url,
+                latex.plain(paper.title),
+                paper.date.isoformat(),
+                _long_date(paper.date),
+                [tag_number[tag.name] for tag in paper.tags],
+                paper.upvotes,
+                list(paper.authors[:AUTHORS_SHOWN]),
+                len(paper.authors) or paper.authors_count or 0,
+                _SPACE_RUNS.sub(" ", latex.plain(paper.abstract)).strip(),
+            ]
+            for paper in papers[start : start + PAPERS_PER_BLOCK]
+        ]
+        blocks[f"papers/{number}.json"] = _json(block)
+    return blocks
+
+
+def _long_date(date: dt.date) -> str:
+    return f"{date:%B} {date.day}, {date.year}"
+
+
+def _tags_json(papers: list[Paper], tags: list[str]) -> str:
+    """Each tag's papers, as refs given as differences from the one before."""
+    refs: dict[str, list[int]] = {name: [] for name in tags}
+    for ref, paper in enumerate(papers):
+        for tag in paper.tags:
+            refs[tag.name].append(ref)
+    lists = [
+        [b - a for a, b in itertools.pairwise([0, *refs[name]])] if refs[name] else []
+        for name in tags
+    ]
+    return _json(lists)
+
+
+def _years(papers: list[Paper]) -> list[list]:
+    """[year, first ref] of each run of papers of one year (one run a year,
+    as papers are newest first)."""
+    runs = []
+    for ref, paper in enumerate(papers):
+        if not runs or runs[-1][0] != paper.date.year:
+            runs.append([paper.date.year, ref])
+    return runs
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,222 @@
+"""The search index, split by term into shards that the browser fetches per query.
+
+It is the index lunr.js 2.3.9's `Builder` makes of the papers, with our
+pipeline (see `text.py`), cut into pieces:
+
+- `terms/N.json`: index terms in the order JavaScript compares strings
+  (UTF-16 code units), each with lunr's term number and, per field, the papers
+  that have it with the term's weight there: lunr's BM25 score, rounded to
+  thousandths as lunr rounds it, given in thousandths. Terms are cut into
+  shards of about SHARD_BYTES; a term larger than that is a shard of its own.
+- `words/N.json`: every word as written (normalised, not stemmed) with its
+  term and how many fields of papers have that term, so that a word being
+  typed is a prefix of the words as written, not of their stems.
+- `index.json`: the manifest: fields and boosts, the first term and word of
+  each shard, the tags, the years of the papers (refs are positions in the
+  newest-first list, so a year is a range of refs).
+
+In lunr.js a result's score is the dot product of the query's vector and each
+matching field's vector, divided by the query vector's length: it needs, for
+each term of the query, the weights of the papers that have it, and nothing
+else of a paper's field vector. The worker builds a small `lunr.Index` of the
+query's terms from their shards and calls `lunr.Index.query` on it; its scores
+equal those of the whole index (tests/test_search_shards.py compares them).
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import json
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .text import STOP_WORDS
+
+FORMAT = "papershelf-shards-1"
+FIELDS = {"title": 10, "tags": 4, "arxiv": 4, "authors": 2, "notes": 2, "abstract": 1}
+KEEP_STOP_WORDS = frozenset({"authors"})  # family names such as "He", "An", "You"
+K1, B = 1.2, 0.75  # lunr's BM25 parameters
+SHARD_BYTES = 24_000  # a shard of terms, before gzip (about 8 KB gzipped)
+WORD_SHARD_BYTES = 24_000
+
+
+@dataclass(frozen=True)
+class Shards:
+    """The index's files, as text by name (relative to the manifest), and
+    the manifest's part that describes them."""
+
+    files: dict[str, str]
+    manifest: dict
+    terms: int
+    postings: int
+
+
+def field_terms(field: str, field_words: list[str], stems: dict[str, str]) -> list[str]:
+    """A field's index terms: its words less stop words (kept in names),
+    stemmed. `build_shards` applies the same rule to every field at once."""
+    if field in KEEP_STOP_WORDS:
+        return [stems[w] for w in field_words]
+    return [stems[w] for w in field_words if w not in STOP_WORDS]
+
+
+def js_order(text: str) -> bytes:
+    """A sort key that orders strings as JavaScript's `<` does."""
+    return text.encode("utf-16-be", "surrogatepass")
+
+
+class _Numbers(dict):
+    """Key -> its number, numbered in the order keys are first looked up."""
+
+    def __missing__(self, key) -> int:
+        self[key] = number = len(self)
+        return number
+
+
+def build_shards(documents: list[dict[str, list[str]]], stems: dict[str, str]) -> Shards:
+    """The index of documents given as each field's words (refs are positions).
+
+    Every word of every field, in order, is one stream of numbers; the rest
+    is array arithmetic, as lunr.js's Builder does it one term at a time."""
+    fields, count = list(FIELDS), len(documents)
+    slots = count * len(fields)  # a document's field: ref * len(fields) + field
+    lengths = np.fromiter((len(d[f]) for d in documents for f in fields), np.int64, slots)
+    word_number = _Numbers()
+    every_word = itertools.chain.from_iterable([d[f] for d in documents for f in fields])
+    stream = np.fromiter(map(word_number.__getitem__, every_word), np.int64, int(lengths.sum()))
+    written = list(word_number)  # every word as written, by number
+    term_number = _Numbers()
+    term_of_word = np.fromiter((term_number[stems[w]] for w in written), np.int64, len(written))
+    stop = np.fromiter((w in STOP_WORDS for w in written), bool, len(written))
+    slot = np.repeat(np.arange(slots, dtype=np.int64), lengths)
+    field = slot % len(fields)
+    kept_field = np.isin(np.arange(len(fields)), [fields.index(f) for f in KEEP_STOP_WORDS])
+    kept = ~stop[stream] | kept_field[field]
+    term, slot = term_of_word[stream[kept]], slot[kept]
+    del stream, field, kept
+
+    # lunr numbers terms in the order they are first seen.
+    present, first = np.unique(term, return_index=True)
+    lunr_number = np.full(len(term_number), -1, dtype=np.int64)
+    lunr_number[present[np.argsort(first, kind="stable")]] = np.arange(len(present))
+    # A field's length is its terms, stop words out.
+    field_lengths = np.bincount(slot, minlength=slots).reshape(count, len(fields))
+    average = field_lengths.sum(axis=0) / count if count else np.zeros(len(fields))
+    # Terms in JavaScript's order.
+    terms = [""] * len(term_number)
+    for text, n in term_number.items():
+        terms[n] = text
+    ordered = sorted(present.tolist(), key=lambda n: js_order(terms[n]))
+    rank = np.zeros(len(term_number), dtype=np.int64)
+    rank[ordered] = np.arange(len(ordered))
+    # Postings: one per term, field and document, in that order, with the
+    # term's frequency there.
+    ref, field = np.divmod(slot, len(fields))
+    key = (rank[term] * len(fields) + field) * max(count, 1) + ref
+    del slot, ref, field
+    key, tf = np.unique(key, return_counts=True)
+    by_term, ref = np.divmod(key, max(count, 1))
+    by_term, field = np.divmod(by_term, len(fields))
+    term = np.array(ordered, dtype=np.int64)[by_term] if len(ordered) else by_term
+    del key, by_term
+    with_term = np.bincount(term, minlength=len(term_number))  # lunr's idf counts fields
+    idf = np.array([math.log(1 + abs((count - n + 0.5) / (n + 0.5))) for n in with_term.tolist()])
+    # lunr.js Builder.createFieldVectors, operation by operation, then
+    # Math.round(score * 1000): the weight in thousandths.
+    norm = (1 - B) + B * (field_lengths[ref, field] / average[field])
+    score = idf[term] * ((K1 + 1) * tf) / (K1 * norm + tf)
+    score = score * np.array(list(FIELDS.values()), dtype=np.float64)[field]
+    weight = np.floor(score * 1000 + 0.5).astype(np.int64)
+    del norm, score, tf
+    numbers, starts = _lists(term, field, ref, weight, lunr_number)
+    files: dict[str, str] = {}
+    keys = [terms[n] for n in ordered]
+    boundaries = _cut(keys, numbers, starts, "terms", SHARD_BYTES, files)
+
+    # Words as written, with their terms: the term as the length of the
+    # word's start that it is, if it is one, and the fields that have it.
+    counts, term_of_word = with_term.tolist(), term_of_word.tolist()
+    present_terms = set(present.tolist())
+    words = sorted(
+        (w for w, t in zip(written, term_of_word, strict=True) if t in present_terms), key=js_order
+    )
+    described = []
+    for word in words:
+        t = term_of_word[word_number[word]]
+        text = terms[t]
+        described.append(str(len(text)) if word.startswith(text) else _quoted(text))
+        described.append(str(counts[t]))
+    word_starts = list(range(0, 2 * len(words) + 1, 2))
+    word_boundaries = _cut(words, described, word_starts, "words", WORD_SHARD_BYTES, files)
+    return Shards(
+        files=files,
+        manifest={"terms": boundaries, "words": word_boundaries},
+        terms=len(ordered),
+        postings=len(ref),
+    )
+
+
+def _lists(term, field, ref, weight, lunr_number) -> tuple[list[str], list[int]]:
+    """Each term's postings as numbers, one term after another: lunr's number
+    for the term, how many fields have it, then for each of them: the field,
+    how many papers, and each paper as its ref's difference from the one
+    before and its weight. The numbers as text, and where each term starts."""
+    group = np.r_[True, (term[1:] != term[:-1]) | (field[1:] != field[:-1])]
+    new_term = np.r_[True, term[1:] != term[:-1]]
+    deltas = np.diff(ref, prepend=0)
+    deltas[group] = ref[group]  # a list starts with its first ref
+    starts = np.flatnonzero(group)
+    sizes = np.diff(np.r_[starts, len(ref)])
+    pairs = np.column_stack([deltas, weight]).ravel()
+    numbers = np.insert(
+        pairs, np.repeat(2 * starts, 2), np.column_stack([field[starts], sizes]).ravel()
+    )
+    term_starts = np.flatnonzero(new_term)
+    groups_of_term = np.diff(np.r_[np.searchsorted(starts, term_starts), len(starts)])
+    # Each term's two numbers go before its first field's.
+    at = 2 * term_starts + 2 * np.searchsorted(starts, term_starts)
+    heads = np.column_stack([lunr_number[term[term_starts]], groups_of_term]).ravel()
+    numbers = np.insert(numbers, np.repeat(at, 2), heads)
+    positions = at + 2 * np.arange(len(term_starts))  # after the insertions
+    # One string per distinct number: most numbers repeat.
+    spelled = list(map(str, range(int(numbers.max()) + 1 if len(numbers) else 0)))
+    return list(map(spelled.__getitem__, numbers.tolist())), [*positions.tolist(), len(numbers)]
+
+
+def _cut(
+    keys: list[str], numbers: list, starts: list[int], kind: str, limit: int, files: dict[str, str]
+) -> list[str]:
+    """Shards of about `limit` characters, as `kind/N.json`: keys in order,
+    and their numbers (key k's are numbers[starts[k]:starts[k + 1]]). The
+    first key of each shard."""
+    boundaries: list[str] = []
+    first = size = 0
+    for k, key in enumerate(keys):
+        size += len(key) + 4 + 6 * (starts[k + 1] - starts[k])  # about: most numbers are short
+        if size > limit or k == len(keys) - 1:
+            end = k + 1
+            part = ",".join(map(_quoted, keys[first:end]))
+            values = ",".join(numbers[starts[first] : starts[end]])
+            files[f"{kind}/{len(boundaries)}.json"] = f'{{"keys":[{part}],"numbers":[{values}]}}'
+            boundaries.append(keys[first])
+            first, size = end, 0
+    return boundaries
+
+
+def _quoted(text: str) -> str:
+    """A string as JSON: most need no escape."""
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return json.dumps(text, ensure_ascii=False)
+
+
+def shard_of(boundaries: list[str], key: str) -> int:
+    """The shard a term or word would be in: the last whose first is not after it."""
+    keys = [js_order(b) for b in boundaries]
+    return max(0, bisect.bisect_right(keys, js_order(key)) - 1)
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

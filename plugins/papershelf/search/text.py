@@ -1,0 +1,99 @@
+"""Searchable text: the same functions as in theme/static/js/search-worker.js.
+
+Text is normalised the same way here and in the browser: compatibility
+decomposition (ligatures, mathematical letters), accents and format characters
+removed, one kind of space, lower case, and each CJK character a word of its
+own. lunr's own trimmer is replaced because lunr.js and lunr.py disagree on
+what a word character is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from lunr.stop_word_filter import WORDS as STOP_WORDS
+
+from ..stemmer import stem
+
+__all__ = ["STOP_WORDS", "normalise", "split", "stem", "term", "trim", "words"]
+
+_SPACES = re.compile(
+    "[\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+"
+)
+_ASCII_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"  # what _SPACES matches in ASCII, less " "
+_RUNS = re.compile(" {2,}")
+_CJK = re.compile("([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff])")
+_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+def normalise(text: str) -> str:
+    """Searchable text: the same function as `normalise` in search-worker.js."""
+    if text.isascii():  # nothing to decompose, no marks, no CJK
+        for space in _ASCII_SPACES:  # faster than a regular expression, on long texts
+            if space in text:
+                text = text.replace(space, " ")
+        return _RUNS.sub(" ", text).lower() if "  " in text else text.lower()
+    text = unicodedata.normalize("NFKD", text)
+    # Each mark once, not each character: most of a text is plain letters.
+    for mark in {c for c in set(text) if unicodedata.category(c) in ("Mn", "Me", "Cf")}:
+        text = text.replace(mark, "")
+    text = _CJK.sub(r" \1 ", _SPACES.sub(" ", text))
+    return text.lower()
+
+
+def trim(word: str) -> str:
+    """A word without the punctuation around it (letters and digits kept)."""
+    return _EDGES.sub("", word)
+
+
+def split(normalised: str) -> list[str]:
+    """A normalised text's pieces, split where lunr's tokenizer splits: at
+    spaces and hyphens (`normalise` leaves no other space than " ")."""
+    return normalised.replace("-", " ").split()
+
+
+def words(text: str) -> list[str]:
+    """Normalised, trimmed words, as lunr's tokenizer and our trimmer make them."""
+    return [w for w in map(trim, split(normalise(text))) if w]
+
+
+class _Words(dict):
+    """Piece as split -> the word it is, trimmed ("" for none), found once."""
+
+    def __missing__(self, piece: str) -> str:
+        self[piece] = word = piece if piece.isalnum() else trim(piece)
+        return word
+
+
+class _Stems(dict):
+    """Word -> its index term, found once per word."""
+
+    def __missing__(self, word: str) -> str:
+        self[word] = found = stem(word)
+        return found
+
+
+_WORD_OF = _Words()
+_STEM_OF = _Stems()
+
+
+def pieces_to_words(normalised: str) -> list[str]:
+    """The words of a normalised field, in order, stop words included."""
+    if len(_WORD_OF) > 1_000_000:  # a bound on memory, far above a real vocabulary
+        _WORD_OF.clear()
+    return list(filter(None, map(_WORD_OF.__getitem__, split(normalised))))
+
+
+def term(word: str) -> str:
+    """A word's index term: lunr's stemmer, as lunr.js runs it."""
+    if len(_STEM_OF) > 1_000_000:
+        _STEM_OF.clear()
+    return _STEM_OF[word]
+
+
+def stems() -> _Stems:
+    """The word -> term table this process has filled: `stems()[word]`."""
+    if len(_STEM_OF) > 1_000_000:
+        _STEM_OF.clear()
+    return _STEM_OF

@@ -1,0 +1,140 @@
+"""Sharded equals whole: hundreds of queries run through the search worker's
+own code over the shards of a built site give the refs, order and scores that
+lunr.js gives over the whole index, as lunr's own Builder makes it of the same
+terms; and each query fetches only the shards its terms fall into."""
+
+import json
+import random
+import shutil
+import subprocess
+
+import pytest
+from conftest import CORPUS_JSON, DATA, ROOT, SEED, build_site, make_content
+from papershelf.config import Config
+from papershelf.generator import load_archive
+from papershelf.search import FIELDS, paper_words
+from papershelf.search.index import field_terms, shard_of
+from papershelf.search.text import stems
+from pelican.settings import read_settings
+
+NODE = shutil.which("node")
+HARNESS = ROOT / "tests" / "js" / "search_parity.js"
+FIXED_QUERIES = [
+    "he",
+    "kaiming he",
+    "an ",
+    "video generation",
+    "video generation ",
+    "video gen",
+    "diffusion tra",
+    "self-train",
+    "tulu",
+    "cafe",
+    "注意",
+    "zzzz",
+    "+the",
+    "-model",
+    "model -diffusion",
+    "model^3 agent",
+    "author:song",
+    "title:diffusion language",
+    "tag:video",
+    "diffus*",
+    "quokkaformers",
+    "2602.22661",
+]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    if not NODE:
+        pytest.fail("the sharded-equals-whole test runs lunr.js in node: install nodejs")
+    base = tmp_path_factory.mktemp("shards")
+    content = make_content(
+        base / "content", SEED, *sorted(CORPUS_JSON.iterdir()), DATA / "hostile" / "2026-05-08.txt"
+    )
+    shutil.copytree(ROOT / "content" / "notes", content / "notes")
+    (content / "notes" / "quokka.md").write_text(
+        "Paper: 2602.22661\nCurator: A. Reader\nSummary: Quokkaformers, <b>explained</b>\n\n"
+        "A note.\n",
+        encoding="utf-8",
+    )
+    output = build_site(content, base / "output")
+    settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content)})
+    papers = load_archive(str(content), Config.from_settings(settings)).papers
+    return base, output, papers
+
+
+def sampled_queries(papers, count: int = 80, seed: int = 7) -> list[str]:
+    """Words and pairs of words from abstracts, as typed and as finished,
+    starts of words, family names, a field, a word left out."""
+    chosen = random.Random(seed)
+    queries = []
+    for paper in chosen.sample(papers, count):
+        abstract = paper_words(paper, "abstract")
+        word = chosen.choice(abstract)
+        at = chosen.randrange(len(abstract) - 1)
+        queries += [word, word + " ", word[:3], " ".join(abstract[at : at + 2])]
+        if paper.authors:
+            family = paper.authors[0].split()[-1]
+            queries += [family, f"author:{family} "]
+        title = paper_words(paper, "title")
+        queries.append(f"{title[0]} -{chosen.choice(abstract)} ")
+    return queries
+
+
+def test_sharded_search_equals_lunr_over_the_whole_index(corpus):
+    base, output, papers = corpus
+    queries = [*FIXED_QUERIES, *sampled_queries(papers)]
+    answers = list(answers_for(base, output, papers, queries).values())
+    assert len(answers) == len(set(queries)) > 400
+    assert [a["text"] for a in answers if a["sharded"] != a["whole"]] == []
+    assert sum(len(a["whole"]) for a in answers) > 10_000
+    assert sum(1 for a in answers if a["whole"]) > 0.75 * len(answers)
+
+    manifest = json.loads((output / "search" / "index.json").read_text())
+    for answer in answers:  # a first query: the manifest, its words' shards, its terms' shards
+        terms = {term for clause in answer["clauses"] for term in clause}
+        shards = {f"terms/{shard_of(manifest['terms'], term)}.json" for term in terms}
+        fetched = set(answer["fetched"])
+        assert {f for f in fetched if f.startswith("terms/")} == shards, answer["text"]
+        assert len([f for f in fetched if f.startswith("words/")]) <= 2
+
+
+def test_a_word_being_typed_is_a_prefix_as_written_and_its_expansions_are_capped(corpus):
+    base, output, papers = corpus
+    by_text = answers_for(base, output, papers, ["video generation", "video gen", "tr"])
+    assert by_text["video generation"]["clauses"] == [["video"], ["gener"]]
+    expansions = by_text["video gen"]["clauses"][1]
+    assert expansions[0] == "gen"  # the word's own term first, then the commonest
+    assert "gener" in expansions
+    assert "generalist" in expansions
+    assert len(expansions) <= 12
+    assert by_text["tr"]["clauses"] == [["tr"]]  # too short to stand for every word in tr…
+
+
+def test_stop_words_rank_names_and_exclude_nothing(corpus):
+    base, output, papers = corpus
+    by_text = answers_for(base, output, papers, ["diffusion ", "the diffusion "])
+    assert by_text["the diffusion "]["whole"]
+    assert {ref for ref, _ in by_text["the diffusion "]["whole"]} == {
+        ref for ref, _ in by_text["diffusion "]["whole"]
+    }
+
+
+def answers_for(base, output, papers, queries) -> dict[str, dict]:
+    """Each query's clauses (their terms), its answer over the shards and over
+    the whole index ([ref, score], best first), and the files it fetched."""
+    documents = [
+        {field: field_terms(field, paper_words(paper, field), stems()) for field in FIELDS}
+        for paper in papers
+    ]
+    (base / "terms.json").write_text(json.dumps(documents), encoding="utf-8")
+    (base / "queries.json").write_text(json.dumps(queries), encoding="utf-8")
+    run = subprocess.run(
+        [NODE, str(HARNESS), str(ROOT / "theme" / "static" / "js"), str(output / "search"),
+         str(base / "terms.json"), str(base / "queries.json")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    return {answer["text"]: answer for answer in json.loads(run.stdout)}
