@@ -9,6 +9,8 @@ import random
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from conftest import DATA, SEED
 from papershelf import archive, search
 from papershelf.listing import read_listing
@@ -86,6 +88,13 @@ def seed_and_hostile():
 )
 def test_text_is_normalised_into_plain_lower_case_words(text, expected):
     assert search.words(text) == expected
+
+
+@given(st.text(alphabet="ab1_ -.,()é注'\"*\u00a0\t", max_size=16))
+def test_a_word_is_a_piece_between_spaces_and_hyphens_trimmed_to_letters_and_digits(text):
+    pieces = search.normalise(text).replace("-", " ").split(" ")
+    trimmed = [re.sub(r"^[\W_]+|[\W_]+$", "", piece) for piece in pieces]
+    assert search.words(text) == [word for word in trimmed if word]
 
 
 @pytest.mark.parametrize(

@@ -13,20 +13,18 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import latex
 from ..model import Paper
 from .index import FIELDS, FORMAT, build_shards
-from .text import normalise, pieces_to_words, stems, words
+from .text import normalise, normalised_words, stems, words
 
-__all__ = ["FIELDS", "SearchFiles", "build_search_index", "paper_words", "words"]
+__all__ = ["FIELDS", "SearchFiles", "build_search_index", "normalise", "paper_words", "words"]
 
 PAPERS_PER_BLOCK = 5
 AUTHORS_SHOWN = 3
-_SPACE_RUNS = re.compile(r"\s+")
 
 # Each field's searchable text.
 _FIELD_TEXT: dict[str, Callable[[Paper], str]] = {
@@ -52,7 +50,7 @@ class SearchFiles:
 
 def paper_words(paper: Paper, field: str) -> list[str]:
     """A field's words as written (normalised, trimmed, stop words included)."""
-    return pieces_to_words(_FIELD_TEXT[field](paper))
+    return normalised_words(_FIELD_TEXT[field](paper))
 
 
 def build_search_index(
@@ -109,7 +107,7 @@ def _paper_blocks(papers: list[Paper], tag_number: dict[str, int]) -> dict[str, 
                 paper.upvotes,
                 list(paper.authors[:AUTHORS_SHOWN]),
                 len(paper.authors) or paper.authors_count or 0,
-                _SPACE_RUNS.sub(" ", latex.plain(paper.abstract)).strip(),
+                " ".join(latex.plain(paper.abstract).split()),
             ]
             for paper in papers[start : start + PAPERS_PER_BLOCK]
         ]

@@ -82,24 +82,24 @@ def build_shards(documents: list[dict[str, list[str]]], stems: dict[str, str]) -
     is array arithmetic, as lunr.js's Builder does it one term at a time."""
     fields, count = list(FIELDS), len(documents)
     slots = count * len(fields)  # a document's field: ref * len(fields) + field
-    lengths = np.fromiter((len(d[f]) for d in documents for f in fields), np.int64, slots)
+    lengths = np.fromiter((len(d[f]) for d in documents for f in fields), np.int32, slots)
     word_number = _Numbers()
     every_word = itertools.chain.from_iterable([d[f] for d in documents for f in fields])
-    stream = np.fromiter(map(word_number.__getitem__, every_word), np.int64, int(lengths.sum()))
+    stream = np.fromiter(map(word_number.__getitem__, every_word), np.int32, int(lengths.sum()))
     written = list(word_number)  # every word as written, by number
     term_number = _Numbers()
-    term_of_word = np.fromiter((term_number[stems[w]] for w in written), np.int64, len(written))
+    term_of_word = np.fromiter((term_number[stems[w]] for w in written), np.int32, len(written))
     stop = np.fromiter((w in STOP_WORDS for w in written), bool, len(written))
-    slot = np.repeat(np.arange(slots, dtype=np.int64), lengths)
-    field = slot % len(fields)
+    slot = np.repeat(np.arange(slots, dtype=np.int32), lengths)
     kept_field = np.isin(np.arange(len(fields)), [fields.index(f) for f in KEEP_STOP_WORDS])
-    kept = ~stop[stream] | kept_field[field]
+    kept = ~stop[stream]
+    kept |= kept_field[slot % len(fields)]
     term, slot = term_of_word[stream[kept]], slot[kept]
-    del stream, field, kept
+    del stream, kept
 
     # lunr numbers terms in the order they are first seen.
     present, first = np.unique(term, return_index=True)
-    lunr_number = np.full(len(term_number), -1, dtype=np.int64)
+    lunr_number = np.full(len(term_number), -1, dtype=np.int32)
     lunr_number[present[np.argsort(first, kind="stable")]] = np.arange(len(present))
     # A field's length is its terms, stop words out.
     field_lengths = np.bincount(slot, minlength=slots).reshape(count, len(fields))
@@ -113,23 +113,36 @@ def build_shards(documents: list[dict[str, list[str]]], stems: dict[str, str]) -
     rank[ordered] = np.arange(len(ordered))
     # Postings: one per term, field and document, in that order, with the
     # term's frequency there.
-    ref, field = np.divmod(slot, len(fields))
+    ref, field = np.divmod(slot.astype(np.int64), len(fields))
     key = (rank[term] * len(fields) + field) * max(count, 1) + ref
-    del slot, ref, field
+    del slot, ref, field, term
     key, tf = np.unique(key, return_counts=True)
     by_term, ref = np.divmod(key, max(count, 1))
+    del key
     by_term, field = np.divmod(by_term, len(fields))
-    term = np.array(ordered, dtype=np.int64)[by_term] if len(ordered) else by_term
-    del key, by_term
+    ref, field = ref.astype(np.int32), field.astype(np.int32)
+    term = np.array(ordered, dtype=np.int32)[by_term] if len(ordered) else by_term
+    del by_term
     with_term = np.bincount(term, minlength=len(term_number))  # lunr's idf counts fields
     idf = np.array([math.log(1 + abs((count - n + 0.5) / (n + 0.5))) for n in with_term.tolist()])
-    # lunr.js Builder.createFieldVectors, operation by operation, then
+    # lunr.js Builder.createFieldVectors, in place, operation by operation
+    # (a product or a sum the other way round is the same number), then
     # Math.round(score * 1000): the weight in thousandths.
-    norm = (1 - B) + B * (field_lengths[ref, field] / average[field])
-    score = idf[term] * ((K1 + 1) * tf) / (K1 * norm + tf)
-    score = score * np.array(list(FIELDS.values()), dtype=np.float64)[field]
-    weight = np.floor(score * 1000 + 0.5).astype(np.int64)
-    del norm, score, tf
+    norm = field_lengths[ref, field] / average[field]
+    norm *= B
+    norm += 1 - B
+    norm *= K1
+    norm += tf
+    score = (K1 + 1) * tf
+    del tf
+    score *= idf[term]
+    score /= norm
+    del norm
+    score *= np.array(list(FIELDS.values()), dtype=np.float64)[field]
+    score *= 1000
+    score += 0.5
+    weight = np.floor(score).astype(np.int32)
+    del score
     numbers, starts = _lists(term, field, ref, weight, lunr_number)
     files: dict[str, str] = {}
     keys = [terms[n] for n in ordered]
@@ -158,11 +171,11 @@ def build_shards(documents: list[dict[str, list[str]]], stems: dict[str, str]) -
     )
 
 
-def _lists(term, field, ref, weight, lunr_number) -> tuple[list[str], list[int]]:
+def _lists(term, field, ref, weight, lunr_number) -> tuple[np.ndarray, list[int]]:
     """Each term's postings as numbers, one term after another: lunr's number
     for the term, how many fields have it, then for each of them: the field,
     how many papers, and each paper as its ref's difference from the one
-    before and its weight. The numbers as text, and where each term starts."""
+    before and its weight. The numbers, and where each term's start."""
     group = np.r_[True, (term[1:] != term[:-1]) | (field[1:] != field[:-1])]
     new_term = np.r_[True, term[1:] != term[:-1]]
     deltas = np.diff(ref, prepend=0)
@@ -180,19 +193,21 @@ def _lists(term, field, ref, weight, lunr_number) -> tuple[list[str], list[int]]
     heads = np.column_stack([lunr_number[term[term_starts]], groups_of_term]).ravel()
     numbers = np.insert(numbers, np.repeat(at, 2), heads)
     positions = at + 2 * np.arange(len(term_starts))  # after the insertions
-    # One string per distinct number: most numbers repeat.
-    spelled = list(map(str, range(int(numbers.max()) + 1 if len(numbers) else 0)))
-    return list(map(spelled.__getitem__, numbers.tolist())), [*positions.tolist(), len(numbers)]
+    return numbers, [*positions.tolist(), len(numbers)]
 
 
 def _cut(
-    keys: list[str], numbers: list, starts: list[int], kind: str, limit: int, files: dict[str, str]
+    keys: list[str], numbers, starts: list[int], kind: str, limit: int, files: dict[str, str]
 ) -> list[str]:
     """Shards of about `limit` characters, as `kind/N.json`: keys in order,
-    and their numbers (key k's are numbers[starts[k]:starts[k + 1]]). The
-    first key of each shard."""
+    and their numbers (key k's are numbers[starts[k]:starts[k + 1]], an array
+    of integers or a list of JSON texts). The first key of each shard."""
     boundaries: list[str] = []
     first = size = 0
+    if isinstance(numbers, np.ndarray):
+        # One string per distinct number: most numbers repeat.
+        spelled = list(map(str, range(int(numbers.max()) + 1 if len(numbers) else 0)))
+        numbers = _Spelled(numbers, spelled)
     for k, key in enumerate(keys):
         size += len(key) + 4 + 6 * (starts[k + 1] - starts[k])  # about: most numbers are short
         if size > limit or k == len(keys) - 1:
@@ -203,6 +218,16 @@ def _cut(
             boundaries.append(keys[first])
             first, size = end, 0
     return boundaries
+
+
+class _Spelled:
+    """An array of integers as their texts, a slice at a time."""
+
+    def __init__(self, numbers: np.ndarray, spelled: list[str]) -> None:
+        self.numbers, self.spelled = numbers, spelled
+
+    def __getitem__(self, part: slice) -> list[str]:
+        return list(map(self.spelled.__getitem__, self.numbers[part].tolist()))
 
 
 def _quoted(text: str) -> str:

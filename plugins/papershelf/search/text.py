@@ -10,13 +10,14 @@ what a word character is.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 
 from lunr.stop_word_filter import WORDS as STOP_WORDS
 
 from ..stemmer import stem
 
-__all__ = ["STOP_WORDS", "normalise", "split", "stem", "term", "trim", "words"]
+__all__ = ["STOP_WORDS", "normalise", "normalised_words", "stem", "stems", "words"]
 
 _SPACES = re.compile(
     "[\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+"
@@ -24,7 +25,6 @@ _SPACES = re.compile(
 _ASCII_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"  # what _SPACES matches in ASCII, less " "
 _RUNS = re.compile(" {2,}")
 _CJK = re.compile("([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff])")
-_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 
 
 def normalise(text: str) -> str:
@@ -42,28 +42,21 @@ def normalise(text: str) -> str:
     return text.lower()
 
 
-def trim(word: str) -> str:
-    """A word without the punctuation around it (letters and digits kept)."""
-    return _EDGES.sub("", word)
-
-
-def split(normalised: str) -> list[str]:
-    """A normalised text's pieces, split where lunr's tokenizer splits: at
-    spaces and hyphens (`normalise` leaves no other space than " ")."""
-    return normalised.replace("-", " ").split()
+# A word: a piece of text between spaces and hyphens (where lunr's tokenizer
+# splits), from its first letter or digit to its last (our trimmer).
+_WORD = re.compile(r"(?<![^ \-])[^ \-]*?([^\W_](?:[^ \-]*[^\W_])?)[^ \-]*(?![^ \-])")
 
 
 def words(text: str) -> list[str]:
     """Normalised, trimmed words, as lunr's tokenizer and our trimmer make them."""
-    return [w for w in map(trim, split(normalise(text))) if w]
+    return _WORD.findall(normalise(text))
 
 
-class _Words(dict):
-    """Piece as split -> the word it is, trimmed ("" for none), found once."""
-
-    def __missing__(self, piece: str) -> str:
-        self[piece] = word = piece if piece.isalnum() else trim(piece)
-        return word
+def normalised_words(normalised: str) -> list[str]:
+    """The words of a normalised text, in order, stop words included: one
+    string per word, however often it occurs (at 50,000 papers, ten million
+    words are 550 MB as separate strings)."""
+    return list(map(sys.intern, _WORD.findall(normalised)))
 
 
 class _Stems(dict):
@@ -74,22 +67,7 @@ class _Stems(dict):
         return found
 
 
-_WORD_OF = _Words()
 _STEM_OF = _Stems()
-
-
-def pieces_to_words(normalised: str) -> list[str]:
-    """The words of a normalised field, in order, stop words included."""
-    if len(_WORD_OF) > 1_000_000:  # a bound on memory, far above a real vocabulary
-        _WORD_OF.clear()
-    return list(filter(None, map(_WORD_OF.__getitem__, split(normalised))))
-
-
-def term(word: str) -> str:
-    """A word's index term: lunr's stemmer, as lunr.js runs it."""
-    if len(_STEM_OF) > 1_000_000:
-        _STEM_OF.clear()
-    return _STEM_OF[word]
 
 
 def stems() -> _Stems:
