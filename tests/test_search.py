@@ -9,9 +9,9 @@ import random
 import re
 
 import pytest
+from conftest import DATA, SEED
 from hypothesis import given
 from hypothesis import strategies as st
-from conftest import DATA, SEED
 from papershelf import archive, search
 from papershelf.listing import read_listing
 from papershelf.model import Note
