@@ -7,8 +7,9 @@ the median of BENCH_RUNS runs:
     editing one note, a rebuild after adding one day's listing; peak RSS;
   - plain Pelican 4.12 building the same papers as Markdown articles, with
     the same URLs, tags, tag pagination and day archives: cold, and rebuild;
-  - the output's size, the search payload a reader downloads before the first
-    result, and query times in Chromium.
+  - the output's size;
+  - search, beside Pagefind on the same site (see search.py): recall, the
+    first query's bytes and time, keystrokes, index build.
 It writes bench/RESULTS.md with the commands and the machine.
 
 FRESH_FOLDERS: every cold build writes into folders never used before, and
@@ -25,8 +26,6 @@ first build on a fresh checkout pays nothing.
 
 from __future__ import annotations
 
-import gzip
-import json
 import os
 import platform
 import statistics
@@ -36,11 +35,16 @@ import tempfile
 import time
 from pathlib import Path
 
+import search
+from search import bench_search
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 SIZES = [1_000, 10_000] + ([50_000] if os.environ.get("BENCH_LARGE") else [])
-CHROMIUM = os.environ.get("PAPERSHELF_CHROMIUM", "/usr/bin/chromium")
+# Plain Pelican's build time grows faster than linearly (12,000 articles took
+# 41.8 s, 50,000 would take over an hour): it is the baseline up to this size.
+BASELINE_MAX = 10_000
 
 
 def timed(command: list[str], cwd: Path = ROOT) -> tuple[float, int, float]:
@@ -134,53 +138,6 @@ CACHE_CONTENT = True
 """
 
 
-def search_payload(output: Path) -> int:
-    """Gzipped bytes a reader downloads before the first result (snippets
-    follow the results, from the files of the results shown)."""
-    files = [
-        output / "search" / "index.json",
-        output / "search" / "documents.json",
-        output / "theme" / "js" / "search-worker.js",
-        output / "theme" / "js" / "lunr.min.js",
-    ]
-    return sum(len(gzip.compress(f.read_bytes(), compresslevel=6)) for f in files)
-
-
-def query_times(output: Path) -> tuple[float, float, float]:
-    """Milliseconds to load the index (fetch, expand, lunr), and median and
-    p95 milliseconds of 200 queries, in Chromium."""
-    from playwright.sync_api import sync_playwright
-
-    sys.path.insert(0, str(ROOT / "tests"))
-    from conftest import CHROMIUM_ARGS, serve
-
-    words = [
-        w
-        for d in json.loads((output / "search" / "documents.json").read_text())["papers"][:400]
-        for w in d[1].split()[:2]
-        if len(w) > 3
-    ][:200]
-    with serve(output) as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.goto(url + "/search/")
-        page.add_script_tag(url=url + "/theme/js/lunr.min.js")
-        page.add_script_tag(url=url + "/theme/js/search-worker.js")
-        load, times = page.evaluate(
-            """async words => {
-            const start = performance.now();
-            const index = lunr.Index.load(expand(await (await fetch("index.json")).json()));
-            const load = performance.now() - start;
-            return [load, words.map(w => { const t = performance.now(); search(index, w);
-                                           return performance.now() - t; })];
-        }""",
-            words,
-        )
-        browser.close()
-    times.sort()
-    return load, statistics.median(times), times[int(len(times) * 0.95)]
-
-
 def bench(size: int, work: Path) -> dict:
     content = work / f"synth-{size}"
     subprocess.run(
@@ -216,8 +173,9 @@ def bench(size: int, work: Path) -> dict:
         day.append(build())
     result["day"] = median_of(day)
     result["output_mb"] = sum(f.stat().st_size for f in output.rglob("*") if f.is_file()) / 1e6
-    result["search_kb"] = search_payload(output) / 1e3
-    result["query_ms"] = query_times(output) if Path(CHROMIUM).exists() else (None, None, None)
+    result["search"] = bench_search(content, output, work / f"search-{size}", timed)
+    if size > BASELINE_MAX:
+        return result
 
     base = baseline_content(work, content)
     base_settings = work / "baseline.py"
@@ -248,14 +206,13 @@ def report(results: list[dict], reference: tuple[float, float]) -> str:
 
     rows = []
     for r in results:
-        ratio = r["cold"][0] / r["base_cold"][0]
-        load, p50, p95 = r["query_ms"]
-        query = f"{load:,.0f} ms | {p50:.1f} / {p95:.1f} ms" if p95 is not None else "| no Chromium"
+        base = "base_cold" in r
+        ratio = f"{r['cold'][0] / r['base_cold'][0]:.2f}x" if base else "–"
         rows.append(
             f"| {r['papers']:,} | {with_cpu(r['cold'])} | {r['cold'][1]} MB | {seconds(r['noop'])} "
-            f"| {seconds(r['note'])} | {seconds(r['day'])} | {with_cpu(r['base_cold'])} "
-            f"| {seconds(r['base_noop'])} | {ratio:.2f}x | {r['output_mb']:.0f} MB "
-            f"| {r['search_kb']:,.0f} KB | {query} |"
+            f"| {seconds(r['note'])} | {seconds(r['day'])} "
+            f"| {with_cpu(r['base_cold']) if base else '–'} "
+            f"| {seconds(r['base_noop']) if base else '–'} | {ratio} | {r['output_mb']:.0f} MB |"
         )
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     return "\n".join(
@@ -264,30 +221,78 @@ def report(results: list[dict], reference: tuple[float, float]) -> str:
             "",
             f"`make bench` on {machine}; median of {RUNS} runs, each build a separate process.",
             "Plain Pelican builds the same papers as Markdown articles with the same URLs, tags,",
-            "tag pagination, day/month/year archives and feeds (its content cache on).",
+            "tag pagination, day/month/year archives and feeds (its content cache on), up to "
+            f"{BASELINE_MAX:,} papers.",
             f"CPU reference (a 20,000,000-step Python loop): {reference[0]:.2f} s before, "
             f"{reference[1]:.2f} s after.",
             "",
             "| papers | cold (CPU s) | peak RSS | no change | one note edited | one day added "
-            "| Pelican cold (CPU s) | Pelican no change | cold ratio | output "
-            "| search payload (gz) | index load | query p50 / p95 |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+            "| Pelican cold (CPU s) | Pelican no change | cold ratio | output |",
+            "|---|---|---|---|---|---|---|---|---|---|",
             *rows,
             "",
             "Commands: `papershelf synth --papers N --out DIR`, then "
             "`pelican DIR -s pelicanconf.py -o OUT --cache-path CACHE`; peak RSS of the "
-            "largest process (pages are rendered in one process per core); search payload = "
-            "what a reader fetches before the first result: index.json + documents.json + the "
-            "worker + lunr.min.js, gzipped; index load = fetch, `expand` and `lunr.Index.load` "
-            "in Chromium; queries: 200 title words through the worker's `search()`. "
+            "largest process (pages are rendered in one process per core). "
             "CPU s = user and system time of the build and the processes it forks, which "
             "grows when the machine's other tenants are busy. "
             "Each build starts after `sync`, and each cold build writes into new folders "
             "(see FRESH_FOLDERS in bench/run.py); "
             "the plugin's bytecode is compiled first (`python -m compileall plugins`).",
             "",
+            *search_report(results),
         ]
     )
+
+
+def search_report(results: list[dict]) -> list[str]:
+    """The search table: papershelf and Pagefind side by side, per size."""
+
+    def recall(side):
+        found = side.get("recall")
+        return " / ".join(f"{found[k]:.1%}" for k in ("word", "phrase", "family")) if found else "–"
+
+    def cells(side, index):
+        if "first_kb" not in side:
+            return "| – | – | – | – | –"
+        return (
+            f"| {recall(side)} | {side['first_kb']:,.0f} KB ({side['first_kb_max']:,.0f}) "
+            f"| {side['first_ms']:,.0f} ms | {side['key_p95']:,.0f} / {side['key_max']:,.0f} ms "
+            f"| {index}"
+        )
+
+    rows = []
+    for r in results:
+        ours, theirs = r["search"]["ours"], r["search"]["pagefind"]
+        index = f"{ours['index'][2]:.1f} CPU s"
+        rows.append(f"| {r['papers']:,} | papershelf {cells(ours, index)} |")
+        if "index" in theirs:
+            wall, peak, cpu = theirs["index"]
+            index = f"{wall:.1f} s ({cpu:.1f} CPU s, {peak:,} MB)"
+            engine = f"Pagefind {search.PAGEFIND_VERSION}"
+            rows.append(f"| {r['papers']:,} | {engine} {cells(theirs, index)} |")
+    return [
+        "## Search, beside Pagefind",
+        "",
+        "| papers | engine | recall: word / phrase / family name | first query, gzipped "
+        "(max) | first results | keystroke p95 / max | index build |",
+        "|---|---|---|---|---|---|---|",
+        *rows,
+        "",
+        f"On the site of the last cold build; {search.QUERIES} queries of each kind sampled from "
+        "the listings (an abstract word of five letters or more, two adjacent abstract words, "
+        "the first author's family name), each with the paper it must find among all the "
+        "results; words that lunr's pipeline drops (`which`, `however`) and phrases of two "
+        "such words are not sampled. First query: the median over "
+        f"{search.FIRST_QUERIES} abstract words, each in a new browser, of every byte "
+        "fetched (page, styles, scripts, index, the data of the results shown), gzipped, and "
+        "of the time from the query to its first ten results with their data. Keystrokes: "
+        f"{search.TYPED} phrases typed a letter at a time, each prefix a query, after the "
+        "page's first. Served on localhost by bench/serve.js; Chromium "
+        "(`/usr/bin/chromium`). papershelf's index build: `build_search_index` in process; "
+        "Pagefind's: its command over the paper pages (`--glob 'papers/**/*.html'`).",
+        "",
+    ]
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 /* Runs queries through the search worker's own code, over the shards of a
-   built site, and through lunr.js over the whole index built by lunr's own
-   Builder from the same terms; prints both as JSON lines.
+   built site, and through lunr.Index.query over the whole index built by
+   lunr's own Builder from the same terms; prints both as JSON.
 
    node search_parity.js THEME_JS_DIR SEARCH_DIR TERMS.json QUERIES.json */
 "use strict";
@@ -18,6 +18,13 @@ function fetchJSON(url) {
   return Promise.resolve().then(() => JSON.parse(fs.readFileSync(fileURLToPath(url), "utf8")));
 }
 
+/* A clause that stands for several terms, as lunr's pipeline gives them:
+   lunr requires one of them and scores each one found. */
+function alternatives(token) {
+  return token.toString().split(" ").map(term => new lunr.Token(term));
+}
+lunr.Pipeline.registerFunction(alternatives, "alternatives");
+
 /* The whole index, as lunr.Builder makes it of documents whose fields are
    already index terms (the pipeline ran in Python: search/text.py). */
 function fullIndex(documents, fields) {
@@ -25,10 +32,19 @@ function fullIndex(documents, fields) {
   builder.ref("ref");
   builder.pipeline.reset();
   builder.searchPipeline.reset();
-  builder.searchPipeline.add(worker.alternatives);
+  builder.searchPipeline.add(alternatives);
   for (const [field, boost] of Object.entries(fields)) builder.field(field, { boost: boost });
   documents.forEach((document, ref) => builder.add(Object.assign({ ref: String(ref) }, document)));
   return builder.build();
+}
+
+function lunrQuery(index, clauses) {
+  if (clauses.every(c => c.presence === lunr.Query.presence.PROHIBITED)) return [];
+  return index.query(q => clauses.forEach(clause => {
+    const options = { usePipeline: true, presence: clause.presence, boost: clause.boost };
+    if (clause.fields) options.fields = clause.fields;
+    q.term(clause.terms.join(" "), options);
+  }));
 }
 
 async function main() {
@@ -43,9 +59,11 @@ async function main() {
     const fresh = new worker.Store(store.url, fetchJSON); /* a first query: nothing cached */
     await fresh.load();
     const clauses = await worker.plan(fresh, text);
-    const small = await worker.smallIndex(fresh, clauses);
-    const sharded = worker.query(small, clauses).map(m => [m.ref, m.score]);
-    const whole = worker.query(full, clauses).map(m => [m.ref, m.score]);
+    const postings = await worker.lookUp(fresh, clauses);
+    const fields = Object.keys(manifest.fields);
+    const matches = worker.score(postings, clauses, fields, manifest.papers);
+    const sharded = worker.best(matches, Infinity).map(ref => [ref, matches.scores[ref]]);
+    const whole = lunrQuery(full, clauses).map(m => [+m.ref, m.score]);
     out.push({ text, clauses: clauses.map(c => c.terms), sharded, whole, fetched: fetched.slice() });
   }
   process.stdout.write(JSON.stringify(out));

@@ -10,6 +10,14 @@
    computes them. normalise and trim mirror search/text.py: change them
    together (tests compare both). */
 "use strict";
+/* The page names the index's manifest after "#" in this script's address:
+   it is fetched while lunr loads. */
+var early = null;
+if (typeof WorkerGlobalScope !== "undefined" && self instanceof WorkerGlobalScope && location.hash) {
+  early = { url: decodeURIComponent(location.hash.slice(1)) };
+  early.response = fetch(early.url);
+  early.response.catch(function () { /* answered when the manifest is asked for */ });
+}
 /* In a worker, lunr comes from the file beside this one; a page or a node
    script that loads both files gets the same functions as globals. */
 if (typeof lunr === "undefined") importScripts("lunr.min.js");
@@ -38,8 +46,16 @@ function words(text) {
   return normalise(text).split(SEPARATORS).map(trim).filter(Boolean);
 }
 
+var STEMS = new Map(); /* word -> term: results' titles and abstracts repeat words */
+
 function stem(word) {
-  return lunr.stemmer(new lunr.Token(word)).toString();
+  var found = STEMS.get(word);
+  if (found === undefined) {
+    if (STEMS.size > 100000) STEMS.clear();
+    found = lunr.stemmer(new lunr.Token(word)).toString();
+    STEMS.set(word, found);
+  }
+  return found;
 }
 
 function isStopWord(word) {
@@ -90,12 +106,12 @@ function parse(text, fields) {
     });
   });
   /* A stop word is indexed in names only: there it is one more way to rank,
-     not a word every result must have. */
+     not a word every result must have. Being typed, it may be the start of
+     another word ("can", "cancer"): those rank too, and exclude nothing. */
   clauses.forEach(function (clause) {
-    if (!clause.prefix && isStopWord(clause.word)) {
-      clause.fields = [NAMES];
-      if (clause.presence === lunr.Query.presence.REQUIRED) clause.presence = lunr.Query.presence.OPTIONAL;
-    }
+    if (!isStopWord(clause.word)) return;
+    if (!clause.prefix) clause.fields = [NAMES];
+    if (clause.presence === lunr.Query.presence.REQUIRED) clause.presence = lunr.Query.presence.OPTIONAL;
   });
   return clauses;
 }
@@ -204,6 +220,9 @@ function plan(store, text) {
   var clauses = parse(text, Object.keys(store.manifest.fields));
   return Promise.all(clauses.map(function (clause) {
     if (!clause.prefix) return [stem(clause.word)];
+    /* The word's own term is one of those it stands for: its shard comes
+       beside the words'. */
+    store.termShard(stem(clause.word)).catch(function () { /* asked for again, and answered, later */ });
     return store.wordShards(clause.word).then(function (shards) { return expand(shards, clause.word); });
   })).then(function (terms) {
     clauses.forEach(function (clause, i) { clause.terms = terms[i]; });
@@ -211,83 +230,169 @@ function plan(store, text) {
   });
 }
 
-/* A lunr pipeline step for one clause that stands for several terms: lunr
-   requires one of a clause's terms, and scores each term found. */
-function alternatives(token) {
-  return token.toString().split(" ").map(function (term) { return new lunr.Token(term); });
+/* A term's postings, decoded once: lunr's number for it and, per field,
+   the refs that have it (ascending) and its weight in each. */
+function decode(shard, k, fields) {
+  var decoded = shard.decoded || (shard.decoded = new Map());
+  if (decoded.has(k)) return decoded.get(k);
+  var numbers = shard.numbers, at = shard.starts[k];
+  var posting = { index: numbers[at], fields: new Array(fields).fill(null) };
+  var count = numbers[at + 1];
+  at += 2;
+  for (var g = 0; g < count; g++) {
+    var papers = numbers[at + 1], refs = new Int32Array(papers), weights = new Float64Array(papers);
+    var field = numbers[at], ref = 0;
+    at += 2;
+    for (var p = 0; p < papers; p++, at += 2) {
+      ref += numbers[at];
+      refs[p] = ref;
+      weights[p] = numbers[at + 1] / 1000;
+    }
+    posting.fields[field] = { refs: refs, weights: weights };
+  }
+  decoded.set(k, posting);
+  return posting;
 }
-lunr.Pipeline.registerFunction(alternatives, "papershelfAlternatives");
 
-/* lunr answers a query of left-out words alone with every paper: here, with none. */
-function query(index, clauses) {
-  var wanted = clauses.some(function (c) { return c.presence !== lunr.Query.presence.PROHIBITED; });
-  if (!wanted) return [];
-  return index.query(function (q) {
-    clauses.forEach(function (clause) {
-      var options = { usePipeline: true, presence: clause.presence, boost: clause.boost };
-      if (clause.fields) options.fields = clause.fields;
-      q.term(clause.terms.join(" "), options);
-    });
-  });
-}
-
-/* A lunr.Index of the clauses' terms alone, from their shards. */
-function smallIndex(store, clauses) {
+/* The postings of the clauses' terms, from their shards. A term the index
+   does not have is dropped from its clause; a clause left without terms
+   keeps its first, and matches nothing. */
+function lookUp(store, clauses) {
   var terms = [];
   clauses.forEach(function (clause) { terms = terms.concat(clause.terms); });
   terms = Array.from(new Set(terms));
+  var fields = Object.keys(store.manifest.fields).length;
   return Promise.all(terms.map(function (term) { return store.termShard(term); })).then(function (shards) {
-    var fields = Object.keys(store.manifest.fields), inverted = Object.create(null), elements = {};
-    var present = [];
+    var postings = new Map();
     terms.forEach(function (term, i) {
-      var shard = shards[i], k = shard.byKey.get(term);
-      if (k === undefined) return;
-      present.push(term);
-      var numbers = shard.numbers, at = shard.starts[k], number = numbers[at];
-      var posting = { _index: number };
-      fields.forEach(function (field) { posting[field] = Object.create(null); });
-      var count = numbers[at + 1];
-      at += 2;
-      for (var f = 0; f < count; f++) {
-        var field = fields[numbers[at]], papers = numbers[at + 1], ref = 0;
-        at += 2;
-        for (var p = 0; p < papers; p++, at += 2) {
-          ref += numbers[at];
-          posting[field][ref] = {};
-          var fieldRef = field + "/" + ref;
-          (elements[fieldRef] || (elements[fieldRef] = [])).push(number, numbers[at + 1] / 1000);
-        }
-      }
-      inverted[term] = posting;
+      var k = shards[i].byKey.get(term);
+      if (k !== undefined) postings.set(term, decode(shards[i], k, fields));
     });
-    /* lunr requires one of a clause's terms: a term the index does not
-       have would leave none. A clause none of whose terms is there keeps
-       its first, and matches nothing. */
     clauses.forEach(function (clause) {
-      var kept = clause.terms.filter(function (term) { return term in inverted; });
+      var kept = clause.terms.filter(function (term) { return postings.has(term); });
       clause.terms = kept.length ? kept : clause.terms.slice(0, 1);
     });
-    var vectors = Object.create(null);
-    Object.keys(elements).forEach(function (fieldRef) {
-      var list = elements[fieldRef];
-      if (list.length > 2) list = sortedPairs(list);
-      vectors[fieldRef] = new lunr.Vector(list);
-    });
-    present.sort(function (a, b) { return a < b ? -1 : a > b ? 1 : 0; });
-    var pipeline = new lunr.Pipeline();
-    pipeline.add(alternatives);
-    return new lunr.Index({
-      invertedIndex: inverted, fieldVectors: vectors, tokenSet: lunr.TokenSet.fromArray(present),
-      fields: fields, pipeline: pipeline
-    });
+    return postings;
   });
 }
 
-function sortedPairs(list) {
-  var pairs = [];
-  for (var i = 0; i < list.length; i += 2) pairs.push([list[i], list[i + 1]]);
-  pairs.sort(function (a, b) { return a[0] - b[0]; });
-  return [].concat.apply([], pairs);
+/* The matches of a query, as lunr.Index.query finds them over the whole
+   index, number for number (tests/test_search_shards.py compares them), with
+   typed arrays instead of objects per posting (lunr.Index.query took 120 ms
+   for "large language models" at 10,000 papers): the refs in the order lunr
+   meets them, and the score of each by ref (`best` ranks them).
+
+   As in lunr: a field's score is the dot product of the query's vector for
+   the field (each term's boosts, summed over clauses) and the paper's, over
+   the query vector's length, the products added in the order of lunr's term
+   numbers; a paper's score adds its fields' in the order lunr first meets
+   them (clause by clause, term by term, field by field, ref by ref); a
+   paper must have a term of each required clause and none of a left-out
+   one; equal scores keep that order. A query of left-out words alone finds
+   nothing (lunr would give every paper). */
+function score(postings, clauses, fieldNames, papers) {
+  var REQUIRED = lunr.Query.presence.REQUIRED, PROHIBITED = lunr.Query.presence.PROHIBITED;
+  if (!clauses.some(function (c) { return c.presence !== PROHIBITED; })) return noMatches();
+  var fieldCount = fieldNames.length;
+  var queryVectors = fieldNames.map(function () { return new Map(); });
+  var required = new Uint16Array(papers), stamp = new Uint16Array(papers), requiredClauses = 0;
+  var excluded = new Uint8Array(papers), met = new Uint8Array(fieldCount * papers), order = [];
+  for (var c = 0; c < clauses.length; c++) {
+    var clause = clauses[c], presence = clause.presence;
+    var fields = (clause.fields || fieldNames).map(function (f) { return fieldNames.indexOf(f); });
+    if (presence === REQUIRED) {
+      requiredClauses += 1;
+      if (!postings.has(clause.terms[0])) return noMatches();
+    }
+    for (var t = 0; t < clause.terms.length; t++) {
+      var posting = postings.get(clause.terms[t]);
+      if (!posting) continue;
+      for (var i = 0; i < fields.length; i++) {
+        var f = fields[i], list = posting.fields[f], refs = list ? list.refs : [], n = refs.length, r;
+        if (presence === PROHIBITED) {
+          for (r = 0; r < n; r++) excluded[refs[r]] = 1;
+          continue;
+        }
+        if (presence === REQUIRED) {
+          for (r = 0; r < n; r++) {
+            if (stamp[refs[r]] !== requiredClauses) { stamp[refs[r]] = requiredClauses; required[refs[r]] += 1; }
+          }
+        }
+        var vector = queryVectors[f];
+        vector.set(posting.index, (vector.get(posting.index) || 0) + clause.boost);
+        var base = f * papers;
+        for (r = 0; r < n; r++) {
+          if (!met[base + refs[r]]) { met[base + refs[r]] = 1; order.push(base + refs[r]); }
+        }
+      }
+    }
+  }
+  /* Each field's dot products, term by term in lunr's order. */
+  var dots = new Float64Array(fieldCount * papers), lengths = new Float64Array(fieldCount);
+  var byNumber = new Map();
+  postings.forEach(function (posting) { byNumber.set(posting.index, posting); });
+  queryVectors.forEach(function (vector, f) {
+    var numbers = Array.from(vector.keys()).sort(function (a, b) { return a - b; });
+    var elements = [], base = f * papers;
+    numbers.forEach(function (number) {
+      var weight = vector.get(number), list = byNumber.get(number).fields[f];
+      elements.push(number, weight);
+      if (!list) return;
+      var refs = list.refs, weights = list.weights;
+      for (var i = 0; i < refs.length; i++) dots[base + refs[i]] += weight * weights[i];
+    });
+    lengths[f] = new lunr.Vector(elements).magnitude();
+  });
+  var scores = new Float64Array(papers), found = new Uint8Array(papers), refs = [];
+  for (var o = 0; o < order.length; o++) {
+    var fieldRef = order[o], ref = fieldRef % papers, field = (fieldRef - ref) / papers;
+    if (required[ref] !== requiredClauses || excluded[ref]) continue;
+    var fieldScore = dots[fieldRef] / lengths[field] || 0;
+    if (found[ref]) scores[ref] += fieldScore;
+    else { found[ref] = 1; scores[ref] = fieldScore; refs.push(ref); }
+  }
+  return { refs: refs, scores: scores };
+}
+
+function noMatches() {
+  return { refs: [], scores: new Float64Array(0) };
+}
+
+/* The first `count` matches, best first, as lunr sorts them all (a stable
+   sort: equal scores keep the order lunr met them in), without sorting the
+   rest. */
+function best(matches, count) {
+  var refs = matches.refs, scores = matches.scores;
+  var byScore = function (a, b) { return scores[b] - scores[a]; };
+  if (count >= refs.length) return refs.slice().sort(byScore);
+  var values = new Float64Array(refs.length);
+  for (var i = 0; i < refs.length; i++) values[i] = scores[refs[i]];
+  values.sort();
+  var least = values[refs.length - count], above = refs.filter(function (ref) { return scores[ref] > least; });
+  for (var j = 0; j < refs.length && above.length < count; j++) {
+    if (scores[refs[j]] === least) above.push(refs[j]);
+  }
+  /* Those above, then the ties in the order met: a stable sort keeps it. */
+  return above.sort(byScore);
+}
+
+/* The query's terms a paper has, in any field (to highlight them). */
+function matchedTerms(postings, ref) {
+  var found = new Set();
+  postings.forEach(function (posting, term) {
+    if (posting.fields.some(function (list) { return list && has(list.refs, ref); })) found.add(term);
+  });
+  return found;
+}
+
+function has(refs, ref) {
+  var low = 0, high = refs.length - 1;
+  while (low <= high) {
+    var middle = (low + high) >> 1;
+    if (refs[middle] === ref) return true;
+    if (refs[middle] < ref) low = middle + 1; else high = middle - 1;
+  }
+  return false;
 }
 
 /* Text split into [text, matched] pieces, for highlighting without HTML. */
@@ -346,12 +451,14 @@ function yearOf(years, ref) {
   return String(years[low][0]);
 }
 
+/* Each tag's papers, as a 0/1 array by ref. */
 function tagLists(store) {
+  var papers = store.manifest.papers;
   return store.get("tags.json", function (lists) {
     return lists.map(function (differences) {
-      var refs = new Set(), ref = 0;
-      differences.forEach(function (d) { ref += d; refs.add(ref); });
-      return refs;
+      var members = new Uint8Array(papers), ref = 0;
+      differences.forEach(function (d) { ref += d; members[ref] = 1; });
+      return members;
     });
   });
 }
@@ -359,40 +466,47 @@ function tagLists(store) {
 /* Everything a query's results show, for the first `limit` results:
    `current()` says whether the query is still the one being answered. */
 function answer(store, message, current) {
-  var manifest, clauses, matches, tags = null;
+  var manifest, clauses, matches, postings, tags = null;
   return store.load().then(function (loaded) {
     manifest = loaded;
     return plan(store, message.text);
   }).then(function (planned) {
     clauses = planned;
     if (!current()) return null;
-    var wanted = [smallIndex(store, clauses)];
+    var wanted = [lookUp(store, clauses)];
     if (message.tags || message.tag) wanted.push(tagLists(store));
     return Promise.all(wanted);
   }).then(function (found) {
     if (!found || !current()) return null;
+    postings = found[0];
     tags = found[1] || null;
-    matches = query(found[0], clauses);
+    matches = score(postings, clauses, Object.keys(manifest.fields), manifest.papers);
     var tagNumber = manifest.tags.map(function (tag) { return tag[0]; }).indexOf(message.tag);
-    var years = {}, tagCounts = tags ? {} : null, kept = [];
-    matches.forEach(function (match) {
-      var ref = +match.ref, year = yearOf(manifest.years, ref);
+    var years = {}, tagCounts = tags ? {} : null, kept = matches.refs;
+    if (message.tag || message.year) {
+      kept = kept.filter(function (ref) {
+        var tagged = !message.tag || (tags && tagNumber >= 0 && tags[tagNumber][ref] === 1);
+        return tagged && (!message.year || yearOf(manifest.years, ref) === message.year);
+      });
+    }
+    matches.refs.forEach(function (ref) {
+      var year = yearOf(manifest.years, ref);
       years[year] = (years[year] || 0) + 1;
-      if (tags) {
-        tags.forEach(function (refs, n) {
-          if (refs.has(ref)) tagCounts[manifest.tags[n][0]] = (tagCounts[manifest.tags[n][0]] || 0) + 1;
-        });
-      }
-      var tagged = !message.tag || (tags && tagNumber >= 0 && tags[tagNumber].has(ref));
-      if (tagged && (!message.year || year === message.year)) kept.push(match);
     });
-    var shown = kept.slice(0, message.limit || 10);
-    return store.papers(shown.map(function (match) { return +match.ref; })).then(function (papers) {
+    if (tags) {
+      tags.forEach(function (members, n) {
+        var count = 0;
+        for (var i = 0; i < matches.refs.length; i++) count += members[matches.refs[i]];
+        if (count) tagCounts[manifest.tags[n][0]] = count;
+      });
+    }
+    var shown = best({ refs: kept, scores: matches.scores }, message.limit || 10);
+    return store.papers(shown).then(function (papers) {
       if (!current()) return null;
-      var results = shown.map(function (match, i) {
-        var paper = papers[i], matched = new Set(Object.keys(match.matchData.metadata));
+      var results = shown.map(function (ref, i) {
+        var paper = papers[i], matched = matchedTerms(postings, ref);
         return {
-          ref: match.ref, score: match.score, url: paper[0], title: segments(paper[1], matched),
+          ref: ref, score: matches.scores[ref], url: paper[0], title: segments(paper[1], matched),
           date: paper[2], dateLabel: paper[3],
           tags: paper[4].map(function (n) { return manifest.tags[n]; }),
           upvotes: paper[5], authors: paper[6], authorsCount: paper[7],
@@ -400,7 +514,7 @@ function answer(store, message, current) {
         };
       });
       return {
-        type: "results", id: message.id, text: message.text, matched: matches.length,
+        type: "results", id: message.id, text: message.text, matched: matches.refs.length,
         total: kept.length, results: results, years: years, tags: tagCounts,
         tagNames: manifest.tags.map(function (tag) { return tag[0]; })
       };
@@ -414,9 +528,11 @@ function onMessage(event) {
   var message = event.data;
   if (!worker) {
     worker = new Store(message.urls.index, function (url) {
-      return fetch(url).then(function (response) {
-        if (!response.ok) throw new Error(url + ": " + response.status);
-        return response.json();
+      var response = early && early.url === url ? early.response : fetch(url);
+      early = null;
+      return response.then(function (answer) {
+        if (!answer.ok) throw new Error(url + ": " + answer.status);
+        return answer.json();
       });
     });
   }
@@ -437,8 +553,7 @@ if (typeof WorkerGlobalScope !== "undefined" && self instanceof WorkerGlobalScop
 }
 if (typeof module !== "undefined") {
   module.exports = {
-    normalise: normalise, words: words, stem: stem, parse: parse, plan: plan, query: query,
-    smallIndex: smallIndex, answer: answer, snippet: snippet, segments: segments, Store: Store,
-    alternatives: alternatives, expand: expand
+    normalise: normalise, words: words, stem: stem, parse: parse, plan: plan, lookUp: lookUp,
+    score: score, best: best, answer: answer, snippet: snippet, segments: segments, Store: Store, expand: expand
   };
 }

@@ -36,7 +36,7 @@
 
   function start() {
     if (!worker) {
-      worker = new Worker(urls.worker);
+      worker = new Worker(urls.worker + "#" + encodeURIComponent(urls.index));
       worker.onmessage = receive;
       worker.postMessage({ type: "load", urls: urls });
     }
