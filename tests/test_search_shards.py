@@ -138,3 +138,40 @@ def answers_for(base, output, papers, queries) -> dict[str, dict]:
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
     return {answer["text"]: answer for answer in json.loads(run.stdout)}
+
+
+@pytest.mark.parametrize(
+    ("query", "clauses"),
+    [
+        ("diffusion model ", [["diffusion", 2, None, False, 1], ["model", 2, None, False, 1]]),
+        ("diffusion mod", [["diffusion", 2, None, False, 1], ["mod", 2, None, True, 1]]),
+        ("-video diffusion ", [["video", 3, None, False, 1], ["diffusion", 2, None, False, 1]]),
+        ("author:song ", [["song", 2, ["authors"], False, 1]]),
+        (
+            "title:self-training ",
+            [["self", 2, ["title"], False, 1], ["training", 2, ["title"], False, 1]],
+        ),
+        ("diffus* model^3 ", [["diffus", 2, None, True, 1], ["model", 2, None, False, 3]]),
+        ("model~1 ", [["model", 2, None, False, 1]]),
+        ("he kaiming ", [["he", 1, ["authors"], False, 1], ["kaiming", 2, None, False, 1]]),
+        ("+he kaiming ", [["he", 2, ["authors"], False, 1], ["kaiming", 2, None, False, 1]]),
+        ("memory than", [["memory", 2, None, False, 1], ["than", 1, None, True, 1]]),
+        ("tr", [["tr", 2, None, False, 1]]),
+    ],
+)
+def test_queries_are_read_as_lunr_reads_them(query, clauses):
+    """[word, presence (1 optional, 2 required, 3 left out), fields, being
+    typed, boost] of each clause."""
+    if not NODE:
+        pytest.fail("the worker's code runs in node: install nodejs")
+    script = (
+        f"global.lunr = require({json.dumps(str(ROOT / 'theme/static/js/lunr.min.js'))});"
+        f"const w = require({json.dumps(str(ROOT / 'theme/static/js/search-worker.js'))});"
+        "const fields = ['title', 'tags', 'arxiv', 'authors', 'notes', 'abstract'];"
+        "const q = JSON.parse(process.argv[1]);"
+        "console.log(JSON.stringify(w.parse(q, fields).map("
+        "c => [c.word, c.presence, c.fields, c.prefix, c.boost])));"
+    )
+    run = subprocess.run([NODE, "-e", script, json.dumps(query)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == clauses

@@ -207,6 +207,10 @@ class BuildCache:
             self.memos[memo] = value
         return self.memos[memo]
 
+    def store(self, memo: str, key: bytes, value) -> None:
+        """Keep the value for the next build, in place of the last one's."""
+        self.using.setdefault(memo, {})[key] = value
+
     def recall(self, memo: str, key: bytes):
         """What the last build remembered for the key, or None; the memo is
         kept as it is unless this build uses it."""

@@ -36,6 +36,7 @@ from .model import ContentError, Entry, Note, Paper, Problem
 from .notes import new_note_url, read_note, source_url
 from .pages import lay_out
 from .search import build_search_index
+from .search.text import known_stems, stems
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -423,9 +424,14 @@ class PapershelfGenerator(Generator):
                 many were left as they were, and a line for the summary."""
                 remember = functools.partial(cache.remember, "search words")
                 tag_urls = {tag.name: tag.url for tag in site.tags}
+                known = cache.recall("search stems", b"") or {}
+                known_stems(known)
                 with _without_collection():  # lists of words, millions
                     built = build_search_index(site.archive.papers, tag_urls, remember)
                     cache.keep("search words")
+                    if len(stems()) != len(known):
+                        cache.store("search stems", b"", dict(stems()))
+                        cache.keep("search stems")
                 folder = posixpath.dirname(config.search_index_save_as)
                 files, kept, fingerprints = [], 0, {}
                 for name, text in built.files.items():

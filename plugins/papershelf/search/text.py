@@ -17,7 +17,7 @@ from lunr.stop_word_filter import WORDS as STOP_WORDS
 
 from ..stemmer import stem
 
-__all__ = ["STOP_WORDS", "normalise", "normalised_words", "stem", "stems", "words"]
+__all__ = ["STOP_WORDS", "known_stems", "normalise", "normalised_words", "stem", "stems", "words"]
 
 _SPACES = re.compile(
     "[\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+"
@@ -68,6 +68,12 @@ class _Stems(dict):
 
 
 _STEM_OF = _Stems()
+
+
+def known_stems(table: dict[str, str]) -> None:
+    """Take the stems an earlier build found: stemming every word of 50,000
+    papers anew takes two seconds."""
+    _STEM_OF.update(table)
 
 
 def stems() -> _Stems:

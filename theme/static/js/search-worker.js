@@ -1,14 +1,14 @@
-/* papershelf search worker: answers queries off the main thread with lunr.js
-   2.3.9, fetching only the parts of the index a query needs.
+/* papershelf search worker: answers queries off the main thread, with
+   lunr.js 2.3.9's text pipeline, query semantics and scores, fetching only
+   the parts of the index a query needs.
 
    The index is cut by term into shards (plugins/papershelf/search/index.py):
    for each query, the worker fetches the shards its terms fall into (and,
-   for a word being typed, the words that start with it), builds a small
-   lunr.Index of those terms alone and calls lunr.Index.query on it. Its
-   scores are those of the whole index: lunr scores a field by the query's
-   terms' weights, and the shards hold each term's weights as lunr's Builder
-   computes them. normalise and trim mirror search/text.py: change them
-   together (tests compare both). */
+   for a word being typed, the words that start with it), ranks the papers
+   with those terms as lunr.Index.query ranks them over the whole index
+   (`score`: the shards hold each term's weights as lunr's Builder computes
+   them), then fetches the blocks that hold the results shown. normalise and
+   words mirror search/text.py: change them together (tests compare both). */
 "use strict";
 /* The page names the index's manifest after "#" in this script's address:
    it is fetched while lunr loads. */
@@ -74,25 +74,27 @@ function shardOf(firsts, key) {
 
 /* A query as lunr's syntax writes it: +word (required), -word (left out),
    field:word, word* (a prefix) and word^2 (a boost); other words are
-   required. The last word is a prefix while it is being typed. Each piece
-   gives one clause per word it holds ("self-training": two). */
+   required. An edit distance (word~1) is not searched for: the word is
+   matched as written. The last word is a prefix while it is being typed.
+   Each piece gives one clause per word it holds ("self-training": two). */
 function parse(text, fields) {
   var pieces = text.split(/\s+/).filter(Boolean);
   var typing = text.length > 0 && !/\s$/.test(text);
   var clauses = [];
   pieces.forEach(function (piece, n) {
     var clause = { presence: lunr.Query.presence.REQUIRED, boost: 1, fields: null, prefix: false };
-    if (piece.length > 1 && (piece[0] === "+" || piece[0] === "-")) {
-      if (piece[0] === "-") clause.presence = lunr.Query.presence.PROHIBITED;
-      piece = piece.slice(1);
-    }
+    var sign = piece.length > 1 && (piece[0] === "+" || piece[0] === "-") ? piece[0] : "";
+    if (sign === "-") clause.presence = lunr.Query.presence.PROHIBITED;
+    piece = piece.slice(sign.length);
     var field = /^([a-z]+):(.+)$/i.exec(piece);
     if (field) {
       var name = ALIASES[field[1].toLowerCase()] || field[1].toLowerCase();
       if (fields.indexOf(name) >= 0) { clause.fields = [name]; piece = field[2]; }
     }
+    piece = piece.replace(/~\d*$/, "");
     var boost = /\^(\d+)$/.exec(piece);
     if (boost) { clause.boost = Math.max(1, +boost[1]); piece = piece.slice(0, boost.index); }
+    piece = piece.replace(/~\d*$/, "");
     if (/\*$/.test(piece)) { clause.prefix = true; piece = piece.replace(/\*+$/, ""); }
     var found = words(piece);
     found.forEach(function (word, i) {
@@ -101,7 +103,7 @@ function parse(text, fields) {
         typing && last && clause.presence !== lunr.Query.presence.PROHIBITED;
       clauses.push({
         word: word, presence: clause.presence, boost: clause.boost, fields: clause.fields,
-        prefix: prefix && word.length >= PREFIX_MIN && /\p{L}/u.test(word)
+        prefix: prefix && word.length >= PREFIX_MIN && /\p{L}/u.test(word), required: sign === "+"
       });
     });
   });
@@ -111,7 +113,9 @@ function parse(text, fields) {
   clauses.forEach(function (clause) {
     if (!isStopWord(clause.word)) return;
     if (!clause.prefix) clause.fields = [NAMES];
-    if (clause.presence === lunr.Query.presence.REQUIRED) clause.presence = lunr.Query.presence.OPTIONAL;
+    if (clause.presence === lunr.Query.presence.REQUIRED && !clause.required) {
+      clause.presence = lunr.Query.presence.OPTIONAL;
+    }
   });
   return clauses;
 }
