@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 _MONTHS = {
@@ -48,3 +49,9 @@ def resolve(month: str, day: str, year: str | None, snapshot: dt.date) -> dt.dat
         if candidate <= snapshot:
             return candidate
     raise ValueError(f"no {month} {day} on or before {snapshot}")
+
+
+@functools.lru_cache(maxsize=4096)
+def long_date(date: dt.date) -> str:
+    """A date as pages show it: "March 7, 2026"."""
+    return f"{date:%B} {date.day}, {date.year}"

@@ -143,8 +143,6 @@ class Fingerprints:
     def search(self) -> bytes:
         """What the search files are made of: papers as their listings and
         tags make them, and the summaries of their notes (indexed too)."""
-        summaries = [(n, [note.summary for note in p.notes]) for n, p in self._noted()]
+        papers = enumerate(self.site.archive.papers)
+        summaries = [(n, [note.summary for note in p.notes]) for n, p in papers if p.notes]
         return self.of("search", b"".join(self.tagged), summaries)
-
-    def _noted(self):
-        return [(n, paper) for n, paper in enumerate(self.site.archive.papers) if paper.notes]

@@ -26,6 +26,7 @@ from . import latex, markup, templating, workers
 from .archive import Archive, assemble, merge, summary
 from .cache import BuildCache, data_digest, digest, settings_digest, tree_digest
 from .config import Config, SettingsError
+from .dates import long_date
 from .export import papers_json, record_json
 from .feeds import feed_items
 from .fingerprints import Fingerprints
@@ -123,11 +124,6 @@ def listing_html(text: str) -> Markup:
 
 def listing_plain(text: str) -> str:
     return latex.plain(text)
-
-
-@functools.lru_cache(maxsize=4096)
-def long_date(date) -> str:
-    return f"{date:%B} {date.day}, {date.year}"
 
 
 # Stands for SITEURL in fragments shared by pages at different depths.

@@ -10,13 +10,13 @@ The worker, theme/static/js/search-worker.js, is the other half.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import latex
+from ..dates import long_date
 from ..model import Paper
 from .index import FIELDS, FORMAT, build_shards
 from .text import normalise, normalised_words, stems, words
@@ -102,7 +102,7 @@ def _paper_blocks(papers: list[Paper], tag_number: dict[str, int]) -> dict[str, 
                 paper.url,
                 latex.plain(paper.title),
                 paper.date.isoformat(),
-                _long_date(paper.date),
+                long_date(paper.date),
                 [tag_number[tag.name] for tag in paper.tags],
                 paper.upvotes,
                 list(paper.authors[:AUTHORS_SHOWN]),
@@ -113,10 +113,6 @@ def _paper_blocks(papers: list[Paper], tag_number: dict[str, int]) -> dict[str, 
         ]
         blocks[f"papers/{number}.json"] = _json(block)
     return blocks
-
-
-def _long_date(date: dt.date) -> str:
-    return f"{date:%B} {date.day}, {date.year}"
 
 
 def _tags_json(papers: list[Paper], tags: list[str]) -> str:
