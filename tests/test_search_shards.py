@@ -175,3 +175,16 @@ def test_queries_are_read_as_lunr_reads_them(query, clauses):
     run = subprocess.run([NODE, "-e", script, json.dumps(query)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == clauses
+
+
+def test_an_archive_without_papers_has_an_index_that_finds_nothing(tmp_path):
+    content = tmp_path / "content"
+    (content / "listings").mkdir(parents=True)
+    (content / "listings" / "2026-01-01.json").write_text("[]", encoding="utf-8")
+    output = build_site(content, tmp_path / "output")
+    manifest = json.loads((output / "search" / "index.json").read_text())
+    assert (manifest["papers"], manifest["terms"], manifest["words"]) == (0, [], [])
+    answers = answers_for(tmp_path, output, [], ["diffusion", "model ", "he"])
+    assert [(a["sharded"], a["whole"], a["fetched"]) for a in answers.values()] == [
+        ([], [], ["index.json"])
+    ] * 3

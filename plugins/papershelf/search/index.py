@@ -18,9 +18,9 @@ pipeline (see `text.py`), cut into pieces:
 In lunr.js a result's score is the dot product of the query's vector and each
 matching field's vector, divided by the query vector's length: it needs, for
 each term of the query, the weights of the papers that have it, and nothing
-else of a paper's field vector. The worker builds a small `lunr.Index` of the
-query's terms from their shards and calls `lunr.Index.query` on it; its scores
-equal those of the whole index (tests/test_search_shards.py compares them).
+else of a paper's field vector. The worker ranks the papers with the query's
+terms from their shards as `lunr.Index.query` would; its scores equal those
+of the whole index (tests/test_search_shards.py compares them).
 """
 
 from __future__ import annotations
@@ -176,6 +176,8 @@ def _lists(term, field, ref, weight, lunr_number) -> tuple[np.ndarray, list[int]
     for the term, how many fields have it, then for each of them: the field,
     how many papers, and each paper as its ref's difference from the one
     before and its weight. The numbers, and where each term's start."""
+    if not len(ref):  # an archive without papers
+        return np.zeros(0, dtype=np.int32), [0]
     group = np.r_[True, (term[1:] != term[:-1]) | (field[1:] != field[:-1])]
     new_term = np.r_[True, term[1:] != term[:-1]]
     deltas = np.diff(ref, prepend=0)
@@ -241,7 +243,3 @@ def shard_of(boundaries: list[str], key: str) -> int:
     """The shard a term or word would be in: the last whose first is not after it."""
     keys = [js_order(b) for b in boundaries]
     return max(0, bisect.bisect_right(keys, js_order(key)) - 1)
-
-
-def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -174,7 +174,10 @@ Store.prototype.load = function () {
   });
 };
 
+var NO_KEYS = readShard({ keys: [], numbers: [] }, termEnd); /* an archive without papers */
+
 Store.prototype.termShard = function (term) {
+  if (!this.manifest.terms.length) return Promise.resolve(NO_KEYS);
   var n = shardOf(this.manifest.terms, term);
   return this.get("terms/" + n + ".json", function (data) { return readShard(data, termEnd); });
 };
