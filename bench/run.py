@@ -93,9 +93,9 @@ def baseline_content(work: Path, content: Path) -> Path:
     from pelican.settings import read_settings
 
     sys.path.insert(0, str(ROOT / "plugins"))
+    from papershelf.build.generator import load_archive
     from papershelf.config import Config
-    from papershelf.document import document
-    from papershelf.generator import load_archive
+    from papershelf.site.papers_markdown import document
 
     archive = load_archive(
         str(content), Config.from_settings(read_settings(str(ROOT / "pelicanconf.py")))

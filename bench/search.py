@@ -301,8 +301,8 @@ def serve(folder: Path):
 
 def bench_search(content: Path, output: Path, work: Path, timed) -> dict:
     """papershelf's search and Pagefind's on the site built from `content` into `output`."""
+    from papershelf.build.generator import load_archive
     from papershelf.config import Config
-    from papershelf.generator import load_archive
     from pelican.settings import read_settings
 
     work.mkdir(parents=True, exist_ok=True)

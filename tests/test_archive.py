@@ -4,8 +4,8 @@ import datetime as dt
 
 from conftest import CORPUS_JSON, CORPUS_TXT, SEED
 from papershelf import archive
-from papershelf.listing import read_listing
-from papershelf.model import Entry
+from papershelf.archive.model import Entry
+from papershelf.read.listing import read_listing
 
 
 def read_all(*folders):

@@ -4,8 +4,8 @@ wherever they were computed."""
 import os
 
 import pytest
-from papershelf import cache as cache_module
-from papershelf.cache import BuildCache
+from papershelf.build import cache as cache_module
+from papershelf.build.cache import BuildCache
 
 CODE = b"code digest"
 

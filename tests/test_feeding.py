@@ -10,7 +10,7 @@ from typing import ClassVar
 import pytest
 from conftest import CORPUS_JSON, CORPUS_TXT, SEED
 from papershelf.cli import main
-from papershelf.feeding import FeedError, Known, fetch, missing_days
+from papershelf.read.fetch import FeedError, Known, fetch, missing_days
 
 
 @pytest.fixture

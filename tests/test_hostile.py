@@ -28,10 +28,10 @@ from conftest import (
     pelican_command,
     serve,
 )
+from papershelf.archive.model import Entry
+from papershelf.build.generator import load_archive
 from papershelf.config import Config
-from papershelf.generator import load_archive
-from papershelf.listing_write import json_listing, text_listing
-from papershelf.model import Entry
+from papershelf.read.write_listing import json_listing, text_listing
 
 HOSTILE = DATA / "hostile"
 BROKEN = DATA / "broken"

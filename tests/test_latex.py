@@ -3,8 +3,8 @@
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from papershelf import latex
-from papershelf.markup import Renderer
+from papershelf.read import latex
+from papershelf.site.markup import Renderer
 
 
 @pytest.mark.parametrize(
@@ -90,8 +90,8 @@ def test_markdown_and_html_show_emphasis_math_and_links():
 def test_abstract_html_is_what_python_markdown_makes_of_the_abstract():
     from bs4 import BeautifulSoup
     from conftest import CORPUS_JSON, DATA, SEED
-    from papershelf.listing import read_listing
-    from papershelf.markup import abstract_html
+    from papershelf.read.listing import read_listing
+    from papershelf.site.markup import abstract_html
 
     def canonical(html):  # one serialisation for both: entities, quoting
         return BeautifulSoup(html, "html.parser").decode()

@@ -4,8 +4,8 @@ import datetime as dt
 import json
 
 from conftest import CORPUS_JSON
-from papershelf.listing import read_listing
-from papershelf.listing_json import read_json
+from papershelf.read.api_json import read_json
+from papershelf.read.listing import read_listing
 
 SNAPSHOT = dt.date(2026, 3, 2)
 

@@ -10,8 +10,8 @@ from conftest import ROOT, SEED, build_site
 from papershelf import archive
 from papershelf.cli import main
 from papershelf.config import Config
-from papershelf.listing import read_listing
-from papershelf.notes import new_note_url, parse_note, source_url
+from papershelf.read.listing import read_listing
+from papershelf.read.notes import new_note_url, parse_note, source_url
 
 
 def note(text):

@@ -13,8 +13,8 @@ from conftest import DATA, SEED
 from hypothesis import given
 from hypothesis import strategies as st
 from papershelf import archive, search
-from papershelf.listing import read_listing
-from papershelf.model import Note
+from papershelf.archive.model import Note
+from papershelf.read.listing import read_listing
 from papershelf.search import index as sharded
 from papershelf.search.text import STOP_WORDS, stem, stems
 

@@ -10,8 +10,8 @@ import subprocess
 
 import pytest
 from conftest import CORPUS_JSON, DATA, ROOT, SEED, build_site, make_content
+from papershelf.build.generator import load_archive
 from papershelf.config import Config
-from papershelf.generator import load_archive
 from papershelf.search import FIELDS, paper_words
 from papershelf.search.index import field_terms, shard_of
 from papershelf.search.text import stems

@@ -3,7 +3,7 @@
 import pytest
 from jinja2 import DictLoader, Environment, StrictUndefined, UndefinedError
 from markupsafe import Markup, escape
-from papershelf import templating
+from papershelf.site import templating
 
 TEMPLATES = {
     "base.html": "<title>{% block title %}{{ site }}{% endblock %}</title>{% block body %}{% endblock %}",

@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 from conftest import ROOT, SEED
 from papershelf import archive
+from papershelf.archive.model import Entry
+from papershelf.archive.topics import compile_rules, topics_of
 from papershelf.config import Config, SettingsError
-from papershelf.listing import read_listing
-from papershelf.model import Entry
-from papershelf.topics import compile_rules, topics_of
+from papershelf.read.listing import read_listing
 
 
 def tags_for(title, abstract="", topics=None, min_mentions=2):

@@ -8,13 +8,13 @@ import json
 import sys
 from pathlib import Path
 
-from . import latex
+from .archive.identity import normalise_title
+from .archive.model import ContentError, Entry, Problem
 from .config import Config, SettingsError
-from .document import export
-from .identity import normalise_title
-from .listing import read_listing
-from .model import ContentError, Entry, Problem
-from .notes import PLACEHOLDER_CURATOR, new_note_name, note_template
+from .read import latex
+from .read.listing import read_listing
+from .read.notes import PLACEHOLDER_CURATOR, new_note_name, note_template
+from .site.papers_markdown import export
 
 
 def entry_json(entry: Entry) -> dict:
@@ -87,7 +87,7 @@ def _content(args) -> tuple[Path, Config]:
 
 
 def _load(args):
-    from .generator import load_archive
+    from .build.generator import load_archive
 
     content, config = _content(args)
     return load_archive(str(content), config), content, config
@@ -147,7 +147,7 @@ def cmd_new_note(args) -> int:
 
 
 def cmd_synth(args) -> int:
-    from .synth import synthesise
+    from .read.synth import synthesise
 
     counts = synthesise(args.papers, args.out, args.seed)
     print(
@@ -165,7 +165,7 @@ def _print_reports(reports) -> int:
 
 
 def cmd_import(args) -> int:
-    from .feeding import FeedError, Known, import_listing
+    from .read.fetch import FeedError, Known, import_listing
 
     content, config = _content(args)
     listings = content / config.listings_path
@@ -182,7 +182,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_fetch(args) -> int:
-    from .feeding import FeedError, Known, fetch, missing_days
+    from .read.fetch import FeedError, Known, fetch, missing_days
 
     content, config = _content(args)
     listings = content / config.listings_path

@@ -8,7 +8,7 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .topics import compile_rules
+from .archive.topics import compile_rules
 
 PREFIX = "PAPERSHELF_"
 

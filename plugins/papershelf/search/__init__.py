@@ -15,9 +15,9 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .. import latex
-from ..dates import long_date
-from ..model import Paper
+from ..archive.dates import long_date
+from ..archive.model import Paper
+from ..read import latex
 from .index import FIELDS, FORMAT, build_shards
 from .text import normalise, normalised_words, stems, words
 

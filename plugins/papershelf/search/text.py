@@ -15,7 +15,7 @@ import unicodedata
 
 from lunr.stop_word_filter import WORDS as STOP_WORDS
 
-from ..stemmer import stem
+from .stemmer import stem
 
 __all__ = ["STOP_WORDS", "known_stems", "normalise", "normalised_words", "stem", "stems", "words"]
 

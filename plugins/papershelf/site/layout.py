@@ -9,9 +9,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from .archive import Archive
-from .config import Config
-from .model import Paper, Tag
+from ..archive import Archive
+from ..archive.model import Paper, Tag
+from ..config import Config
 
 
 @dataclass

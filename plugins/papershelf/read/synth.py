@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .listing_write import json_listing, text_listing
-from .model import Entry
+from ..archive.model import Entry
+from .write_listing import json_listing, text_listing
 
 START = dt.date(2024, 1, 1)
 SYLLABLES = ["ka", "lo", "mi", "zen", "tra", "vor", "qui", "bel", "dax", "ron", "sy", "ph",

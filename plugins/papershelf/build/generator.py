@@ -22,22 +22,24 @@ from pelican.log import console
 from pelican.utils import path_to_url
 from pelican.writers import get_relative_path
 
-from . import latex, markup, templating, workers
-from .archive import Archive, assemble, merge, summary
+from ..archive import Archive, assemble, merge, summary
+from ..archive.dates import long_date
+from ..archive.model import ContentError, Entry, Note, Paper, Problem
+from ..config import Config, SettingsError
+from ..read import latex
+from ..read.listing import content_files, listing_files, listing_reader
+from ..read.notes import new_note_url, read_note, source_url
+from ..search import build_search_index
+from ..search.text import known_stems, stems
+from ..site import markup, templating
+from ..site.feeds import feed_items
+from ..site.layout import lay_out
+from ..site.links import paper_links
+from ..site.markup import Renderer, math_html, pygments_css
+from ..site.papers_json import papers_json, record_json
+from . import workers
 from .cache import BuildCache, data_digest, digest, settings_digest, tree_digest
-from .config import Config, SettingsError
-from .dates import long_date
-from .export import papers_json, record_json
-from .feeds import feed_items
 from .fingerprints import Fingerprints
-from .links import paper_links
-from .listing import content_files, listing_files, listing_reader
-from .markup import Renderer, math_html, pygments_css
-from .model import ContentError, Entry, Note, Paper, Problem
-from .notes import new_note_url, read_note, source_url
-from .pages import lay_out
-from .search import build_search_index
-from .search.text import known_stems, stems
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -191,7 +193,7 @@ class PapershelfGenerator(Generator):
         self.site = None
         # Code or templates changed: nothing cached can be trusted.
         templates = [Path(self.theme, "templates"), *self.settings["THEME_TEMPLATES_OVERRIDES"]]
-        code = tree_digest(Path(__file__).parent, *templates)
+        code = tree_digest(Path(__file__).parent.parent, *templates)
         self.cache = BuildCache.open(self.settings, self.output_path, code)
         if self.cache.path is not None:  # compiled templates too
             compiled = self.cache.path / "templates"

@@ -26,9 +26,9 @@ import functools
 import json
 from collections.abc import Callable, Iterator
 
-from . import latex
+from ..archive.model import Paper
+from ..read import latex
 from .links import paper_links
-from .model import Paper
 
 FORMAT = "papershelf-papers"
 VERSION = 1

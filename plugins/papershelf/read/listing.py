@@ -7,11 +7,11 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from .cache import Remember, data_digest
-from .dates import snapshot_from_name
-from .listing_json import read_json
-from .listing_text import read_text
-from .model import Entry, Problem
+from ..archive.dates import snapshot_from_name
+from ..archive.model import Entry, Problem
+from ..build.cache import Remember, data_digest
+from .api_json import read_json
+from .copied_text import read_text
 
 READERS = {".txt": read_text, ".json": read_json}
 

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import httpx
 
+from ..archive.dates import snapshot_from_name
+from ..archive.identity import normalise_title
+from ..archive.model import Entry, Problem
 from . import latex
-from .dates import snapshot_from_name
-from .identity import normalise_title
+from .copied_text import header_date
 from .listing import READERS, decode, listing_files, read_listing
-from .listing_text import header_date
-from .model import Entry, Problem
 
 
 class FeedError(Exception):

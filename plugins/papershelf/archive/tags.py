@@ -10,9 +10,9 @@ import functools
 import hashlib
 from collections.abc import Iterable
 
-from . import workers
-from .cache import Remember, digest
-from .config import Config
+from ..build import workers
+from ..build.cache import Remember, digest
+from ..config import Config
 from .identity import short_hash, slugify
 from .model import Paper, Tag
 from .topics import compile_rules, fold, topics_of

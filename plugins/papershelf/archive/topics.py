@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from . import latex
+from ..read import latex
 
 
 def fold(text: str) -> str:

@@ -8,7 +8,7 @@ import unicodedata
 
 from unidecode import unidecode
 
-from . import latex
+from ..read import latex
 
 _NOT_WORD = re.compile(r"[\W_]+")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")

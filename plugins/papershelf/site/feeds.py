@@ -7,8 +7,8 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import latex
-from .model import Paper
+from ..archive.model import Paper
+from ..read import latex
 
 
 @dataclass

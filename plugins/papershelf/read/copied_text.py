@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from . import dates, latex
-from .model import Entry, Problem
+from ..archive import dates
+from ..archive.model import Entry, Problem
+from . import latex
 
 HEADER_LINES = frozenset(
     {

@@ -12,9 +12,9 @@ output with a build from scratch, byte for byte.
 
 from __future__ import annotations
 
+from ..archive.model import Paper
+from ..site.layout import Day, Site, TagPage
 from .cache import digest
-from .model import Paper
-from .pages import Day, Site, TagPage
 
 
 def _link(paper: Paper | None):

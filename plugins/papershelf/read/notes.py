@@ -20,10 +20,10 @@ import re
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from ..archive.model import Note, Paper, Problem
+from ..config import Config
 from . import latex
-from .config import Config
 from .listing import decode
-from .model import Note, Paper, Problem
 
 KEYS = {"paper", "curator", "date", "tags", "summary"}
 # The placeholders of `note_template`: a note that still has one is unfinished.

@@ -14,12 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from .cache import Remember, digest
-from .config import Config
+from ..build.cache import Remember, digest
+from ..config import Config
+from ..read.api_json import ARXIV_ID_RE
 from .identity import normalise_title, short_hash, slugify
-from .listing_json import ARXIV_ID_RE
 from .model import Curator, Entry, Note, Paper, Problem, Sighting, Tag
-from .tagging import assign_tags
+from .tags import assign_tags
 
 
 @dataclass

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from .model import Entry
+from ..archive.model import Entry
 
 PAGE_HEADER = (
     "new",

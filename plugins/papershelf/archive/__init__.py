@@ -1,0 +1,9 @@
+"""The archive: listing entries merged into papers, with tags, notes and curators.
+
+Pure Python: no Pelican, no processes and no cache of its own; the build
+passes in what it remembers (see `build/load.py`).
+"""
+
+from .assemble import Archive, assemble, attach_notes, build, merge, source_digest, summary
+
+__all__ = ["Archive", "assemble", "attach_notes", "build", "merge", "source_digest", "summary"]
