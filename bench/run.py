@@ -93,7 +93,7 @@ def baseline_content(work: Path, content: Path) -> Path:
     from pelican.settings import read_settings
 
     sys.path.insert(0, str(ROOT / "plugins"))
-    from papershelf.build.generator import load_archive
+    from papershelf.build.load import load_archive
     from papershelf.config import Config
     from papershelf.site.papers_markdown import document
 
@@ -289,7 +289,7 @@ def search_report(results: list[dict]) -> list[str]:
         "of the time from the query to its first ten results with their data. Keystrokes: "
         f"{search.TYPED} phrases typed a letter at a time, each prefix a query, after the "
         "page's first. Served on localhost by bench/serve.js; Chromium "
-        "(`/usr/bin/chromium`). papershelf's index build: `build_search_index` in process; "
+        "(`/usr/bin/chromium`). papershelf's index build: `index_archive` in process; "
         "Pagefind's: its command over the paper pages (`--glob 'papers/**/*.html'`).",
         "",
     ]

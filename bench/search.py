@@ -15,7 +15,7 @@ for Pagefind (its `pagefind` npm package, indexing the paper pages):
     results' `data()`), the median of FIRST_QUERIES queries;
   - keystrokes: each prefix of a few sampled phrases, typed one letter at a
     time, as a query (p95 and max);
-  - the time to build the index: papershelf's `build_search_index` in
+  - the time to build the index: papershelf's `index_archive` in
     process (CPU seconds), Pagefind's command (wall and CPU seconds).
 """
 
@@ -263,11 +263,11 @@ def pagefind_recall(browser, url: str, output: Path, kinds: dict) -> dict[str, f
     return recall
 
 
-def index_cpu_seconds(papers, tags: dict[str, str]) -> float:
-    from papershelf.search import build_search_index
+def index_cpu_seconds(archive, config) -> float:
+    from papershelf.search import index_archive
 
     started = time.process_time()
-    build_search_index(papers, tags)
+    index_archive(archive, config)
     return time.process_time() - started
 
 
@@ -301,17 +301,17 @@ def serve(folder: Path):
 
 def bench_search(content: Path, output: Path, work: Path, timed) -> dict:
     """papershelf's search and Pagefind's on the site built from `content` into `output`."""
-    from papershelf.build.generator import load_archive
+    from papershelf.build.load import load_archive
     from papershelf.config import Config
     from pelican.settings import read_settings
 
     work.mkdir(parents=True, exist_ok=True)
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content)})
-    papers = load_archive(str(content), Config.from_settings(settings)).papers
-    kinds = sampled_queries(papers)
-    tags = {tag.name: tag.url for paper in papers for tag in paper.tags}
+    config = Config.from_settings(settings)
+    archive = load_archive(str(content), config)
+    kinds = sampled_queries(archive.papers)
     result = {"ours": {}, "pagefind": {}}
-    result["ours"]["index"] = (None, None, index_cpu_seconds(papers, tags))
+    result["ours"]["index"] = (None, None, index_cpu_seconds(archive, config))
     result["ours"]["recall"] = papershelf_recall(output, kinds, work)
     pagefind = pagefind_binary(work)
     if pagefind is not None:

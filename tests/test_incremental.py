@@ -1,7 +1,9 @@
 """Incremental builds: after any kind of change, a build that reuses the cache
 writes exactly the site a build from scratch writes, byte for byte."""
 
+import json
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -183,3 +185,111 @@ def test_ignore_cache_builds_from_scratch(archive):
     assert page.read_bytes() == b"x" * len(original)
     subprocess.run([*command, "--ignore-cache"], check=True, capture_output=True, cwd=ROOT)
     assert page.read_bytes() == original
+
+
+def add_a_paper_to_a_day(content):
+    """A new listing with one more paper, dated to the newest day the archive has."""
+    days = sorted((content.parent / "site" / "output" / "dates").glob("*/*/*/"))
+    date = "-".join(days[-1].parts[-3:])
+    listing = json.loads((content / "listings" / sorted(CORPUS_JSON.iterdir())[2].name).read_text())
+    extra = json.loads(json.dumps(listing[0]))
+    extra["paper"]["id"] = "2699.00001"
+    extra["paper"]["title"] = extra["title"] = "Quokkas as a Benchmark for Everything"
+    extra["paper"]["publishedAt"] = extra["publishedAt"] = date + "T08:00:00.000Z"
+    (content / "listings" / "2026-04-30.json").write_text(json.dumps([extra]), encoding="utf-8")
+    return date
+
+
+def override(folder: Path, template: str, old: str, new: str) -> None:
+    """Edit a copy of one of the theme's templates, in the overrides folder."""
+    path = folder / template
+    if not path.exists():
+        shutil.copy(ROOT / "theme" / "templates" / template, path)
+    edit(path, old, new)
+
+
+def test_a_template_edit_that_shows_more_of_its_values_leaves_no_page_stale(archive, capsys):
+    overrides = archive.parent / "overrides"
+    overrides.mkdir()
+    settings = {"THEME_TEMPLATES_OVERRIDES": [str(overrides)]}
+    rebuild_and_compare(archive, capsys, **settings)
+    override(
+        overrides, "paper.html", "</time></a>", "</time></a> ({{ day.papers|length }} that day)"
+    )
+    rebuild_and_compare(archive, capsys, **settings)
+    date = add_a_paper_to_a_day(archive)
+    rebuild_and_compare(archive, capsys, **settings)
+    output = archive.parent / "site" / "output"
+    day = (output / "dates" / date.replace("-", "/") / "index.html").read_text()
+    count = day.count('class="paper-item"')
+    assert count > 2
+    for url in re.findall(r'<h3 class="paper-item-title"><a href="../../../../([^"]+)"', day):
+        assert f"({count} that day)" in (output / url / "index.html").read_text()
+
+
+def test_a_template_edit_rewrites_the_pages_that_use_it_and_no_other(archive, capsys):
+    overrides = archive.parent / "overrides"
+    overrides.mkdir()
+    settings = {"THEME_TEMPLATES_OVERRIDES": [str(overrides)]}
+    rebuild_and_compare(archive, capsys, **settings)
+    override(overrides, "tag.html", "newest first", "most recent first")
+    printed = rebuild_and_compare(archive, capsys, **settings)
+    tag_pages = list((archive.parent / "site" / "output" / "tags").glob("**/index.html"))
+    written = int(re.search(r"papershelf: ([\d,]+) files written", printed)[1])
+    assert written == len(tag_pages) - 1  # all but the tags index, which is tags.html
+    override(overrides, "_macros.html", '<ol class="paper-list">', '<ol class="paper-list papers">')
+    printed = rebuild_and_compare(archive, capsys, **settings)
+    assert "papers/" not in printed  # paper pages use no list
+    assert 'class="paper-list papers"' in (archive.parent / "site/output/index.html").read_text()
+
+
+# Content changes and template edits, applied in random orders below.
+TEMPLATE_EDITS = [
+    ("paper.html", "</time></a>", "</time></a> {{ day.papers|length }}"),
+    (
+        "_paper_item.html",
+        '<li class="paper-item">',
+        '<li class="paper-item" data-seen="{{ paper.sightings|length }}">',
+    ),
+    ("base.html", "Skip to content", "Skip ahead"),
+    ("tag.html", "<h1>{{ tag.name }}</h1>", "<h1>{{ tag.name }} ({{ tag.count }})</h1>"),
+    ("month.html", "<h1>", '<h1 data-days="{{ month.days|length }}">'),
+    (
+        "date.html",
+        "</h1>",
+        "</h1><p>{{ day.papers|map(attribute='upvotes')|select|sum }} upvotes</p>",
+    ),
+]
+RANDOM_CHANGES = [
+    edit_a_note,
+    add_a_note,
+    add_a_day,
+    change_upvotes,
+    remove_a_day,
+    add_a_paper_to_a_day,
+    retag_a_note,
+    delete_an_output_file,
+]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_changes_and_template_edits_give_the_site_of_a_build_from_scratch(
+    archive, capsys, seed
+):
+    choose = random.Random(seed)
+    overrides = archive.parent / "overrides"
+    overrides.mkdir()
+    settings = {"THEME_TEMPLATES_OVERRIDES": [str(overrides)], "PAPERSHELF_HOME_PAPERS": 30}
+    changes = choose.sample(RANDOM_CHANGES, 5) + choose.sample(TEMPLATE_EDITS, 3)
+    choose.shuffle(changes)
+    done = []
+    for change in changes:
+        if isinstance(change, tuple):
+            override(overrides, *change)
+        else:
+            change(archive)
+        done.append(change[0] if isinstance(change, tuple) else change.__name__)
+        if choose.random() < 0.3:  # a setting too, now and then
+            settings["PAPERSHELF_HOME_PAPERS"] = choose.choice([5, 30, 100])
+        rebuild_and_compare(archive, capsys, **settings)
+    assert len(done) == 8, done

@@ -13,19 +13,22 @@ from conftest import DATA, SEED
 from hypothesis import given
 from hypothesis import strategies as st
 from papershelf import archive, search
-from papershelf.archive.model import Note
+from papershelf.archive.model import Curator, Note
+from papershelf.config import Config
 from papershelf.read.listing import read_listing
 from papershelf.search import index as sharded
 from papershelf.search.text import STOP_WORDS, stem, stems
+from papershelf.site.layout import lay_out
 
 
-def papers(*paths):
+def built(*paths):
     entries = [e for path in paths for e in read_listing(path)[0]]
-    return archive.build(entries).papers
+    return archive.build(entries)
 
 
-def tag_urls(result):
-    return {tag.name: tag.url for paper in result for tag in paper.tags}
+def shown(result) -> list:
+    """The papers as the search index is given them: records, newest first."""
+    return list(lay_out(result, Config()).papers.values())
 
 
 def read_index(files: dict[str, str]) -> dict:
@@ -70,8 +73,8 @@ def read_words(files: dict[str, str]) -> dict[str, tuple[str, int]]:
 
 @pytest.fixture(scope="module")
 def seed_and_hostile():
-    result = papers(SEED, DATA / "hostile" / "2026-05-08.txt")
-    return result, search.build_search_index(result, tag_urls(result)).files
+    result = built(SEED, DATA / "hostile" / "2026-05-08.txt")
+    return shown(result), search.index_archive(result).files
 
 
 @pytest.mark.parametrize(
@@ -130,19 +133,21 @@ def test_every_word_of_every_field_finds_its_paper(seed_and_hostile):
 
 
 def test_family_names_that_are_stop_words_are_indexed_in_names_only():
-    result = papers(SEED)
-    result[0].authors = ("Kaiming He", "Shuai An", "Ran You")
-    terms = read_index(search.build_search_index(result, tag_urls(result)).files)
+    result = built(SEED)
+    result.papers[0].authors = ("Kaiming He", "Shuai An", "Ran You")
+    terms = read_index(search.index_archive(result).files)
     for name in ("he", "an", "you"):
         assert set(terms[name][1]) == {"authors"}
         assert set(terms[name][1]["authors"]) == {0}
 
 
 def test_note_summaries_are_indexed():
-    result = papers(SEED)
+    result = built(SEED)
     note = Note("notes/a.md", 1, "x", "curator", None, (), "Quokkaformers explained", "body")
-    result[3].notes.append(note)
-    terms = read_index(search.build_search_index(result, tag_urls(result)).files)
+    note.curator_page = Curator("curator", "")
+    result.papers[3].notes.append(note)
+    result.curators.append(note.curator_page)
+    terms = read_index(search.index_archive(result).files)
     assert terms[stem("quokkaformers")][1] == {"notes": {3: pytest.approx(10.0, abs=10)}}
 
 
@@ -199,7 +204,7 @@ def test_results_show_what_list_pages_show(seed_and_hostile):
     assert [manifest["tags"][n] for n in tags] == [[t.name, t.url] for t in result[tulu].tags]
     paper = result[tulu]
     assert (upvotes, count) == (paper.upvotes, len(paper.authors) or paper.authors_count)
-    assert authors == list(paper.authors[:3])
+    assert authors == [author.name for author in paper.authors[:3]]
     assert abstract.startswith("Language model post-training")
     assert "we introduce TÜLU 3, a family" in abstract  # LaTeX as text
     assert "  " not in abstract
@@ -227,28 +232,29 @@ def test_words_found_before_are_taken_from_the_memo_and_give_the_same_files(seed
             memo[key] = compute()
         return memo[key]
 
-    first = search.build_search_index(result, tag_urls(result), remember).files
+    summaries = [()] * len(result)
+    tag_urls = {tag.name: tag.url for paper in result for tag in paper.tags}
+    first = search.build_search_index(result, summaries, tag_urls, remember).files
     assert first == files
-    again = search.build_search_index(result, tag_urls(result), remember).files
+    again = search.build_search_index(result, summaries, tag_urls, remember).files
     assert again == files
     assert len(computed) == 4 * len(result)  # title, arXiv id, authors, abstract: once each
 
 
 def test_the_index_is_the_same_whatever_the_order_words_were_first_stemmed_in():
-    result = papers(SEED)
-    files = search.build_search_index(result, tag_urls(result)).files
+    result = built(SEED)
+    files = search.index_archive(result).files
     shuffled = dict(stems())
     stems().clear()
     keys = list(shuffled)
     random.Random(4).shuffle(keys)
     for key in keys:
         stems()[key]
-    assert search.build_search_index(result, tag_urls(result)).files == files
+    assert search.index_archive(result).files == files
 
 
 def test_the_summary_counts_terms_postings_and_files(seed_and_hostile):
-    result, _ = seed_and_hostile
-    summary = search.build_search_index(result, tag_urls(result)).summary
+    summary = search.index_archive(built(SEED)).summary
     assert re.fullmatch(
         r"search index of \d+ papers: [\d,]+ terms, [\d,]+ postings, \d+ files, [\d.]+ MB", summary
     )

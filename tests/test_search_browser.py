@@ -380,15 +380,17 @@ def synthetic(tmp_path_factory):
 
 
 def test_at_ten_thousand_papers_a_word_of_one_abstract_finds_that_paper(page, synthetic):
-    from papershelf.build.generator import load_archive
+    from papershelf.build.load import load_archive
     from papershelf.config import Config
     from papershelf.search.index import field_terms
     from papershelf.search.text import stems
+    from papershelf.site.layout import lay_out
     from pelican.settings import read_settings
 
     url, content, _ = synthetic
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content)})
-    papers = load_archive(str(content), Config.from_settings(settings)).papers
+    config = Config.from_settings(settings)
+    papers = list(lay_out(load_archive(str(content), config), config).papers.values())
     assert len(papers) == 10_000
     holders: dict[str, set[int]] = {}
     for n, paper in enumerate(papers):

@@ -10,11 +10,12 @@ import subprocess
 
 import pytest
 from conftest import CORPUS_JSON, DATA, ROOT, SEED, build_site, make_content
-from papershelf.build.generator import load_archive
+from papershelf.build.load import load_archive
 from papershelf.config import Config
 from papershelf.search import FIELDS, paper_words
 from papershelf.search.index import field_terms, shard_of
 from papershelf.search.text import stems
+from papershelf.site.layout import lay_out
 from pelican.settings import read_settings
 
 NODE = shutil.which("node")
@@ -61,8 +62,11 @@ def corpus(tmp_path_factory):
     )
     output = build_site(content, base / "output")
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content)})
-    papers = load_archive(str(content), Config.from_settings(settings)).papers
-    return base, output, papers
+    config = Config.from_settings(settings)
+    layout = lay_out(load_archive(str(content), config), config)
+    papers = list(layout.papers.values())
+    summaries = {key: tuple(note.summary for note in notes) for key, notes in layout.notes.items()}
+    return base, output, papers, summaries
 
 
 def sampled_queries(papers, count: int = 80, seed: int = 7) -> list[str]:
@@ -76,7 +80,7 @@ def sampled_queries(papers, count: int = 80, seed: int = 7) -> list[str]:
         at = chosen.randrange(len(abstract) - 1)
         queries += [word, word + " ", word[:3], " ".join(abstract[at : at + 2])]
         if paper.authors:
-            family = paper.authors[0].split()[-1]
+            family = paper.authors[0].name.split()[-1]
             queries += [family, f"author:{family} "]
         title = paper_words(paper, "title")
         queries.append(f"{title[0]} -{chosen.choice(abstract)} ")
@@ -84,9 +88,9 @@ def sampled_queries(papers, count: int = 80, seed: int = 7) -> list[str]:
 
 
 def test_sharded_search_equals_lunr_over_the_whole_index(corpus):
-    base, output, papers = corpus
+    base, output, papers, summaries = corpus
     queries = [*FIXED_QUERIES, *sampled_queries(papers)]
-    answers = list(answers_for(base, output, papers, queries).values())
+    answers = list(answers_for(base, output, papers, queries, summaries).values())
     assert len(answers) == len(set(queries)) > 400
     assert [a["text"] for a in answers if a["sharded"] != a["whole"]] == []
     assert sum(len(a["whole"]) for a in answers) > 10_000
@@ -102,8 +106,8 @@ def test_sharded_search_equals_lunr_over_the_whole_index(corpus):
 
 
 def test_a_word_being_typed_is_a_prefix_as_written_and_its_expansions_are_capped(corpus):
-    base, output, papers = corpus
-    by_text = answers_for(base, output, papers, ["video generation", "video gen", "tr"])
+    base, output, papers, summaries = corpus
+    by_text = answers_for(base, output, papers, ["video generation", "video gen", "tr"], summaries)
     assert by_text["video generation"]["clauses"] == [["video"], ["gener"]]
     expansions = by_text["video gen"]["clauses"][1]
     assert expansions[0] == "gen"  # the word's own term first, then the commonest
@@ -114,20 +118,25 @@ def test_a_word_being_typed_is_a_prefix_as_written_and_its_expansions_are_capped
 
 
 def test_stop_words_rank_names_and_exclude_nothing(corpus):
-    base, output, papers = corpus
-    by_text = answers_for(base, output, papers, ["diffusion ", "the diffusion "])
+    base, output, papers, summaries = corpus
+    by_text = answers_for(base, output, papers, ["diffusion ", "the diffusion "], summaries)
     assert by_text["the diffusion "]["whole"]
     assert {ref for ref, _ in by_text["the diffusion "]["whole"]} == {
         ref for ref, _ in by_text["diffusion "]["whole"]
     }
 
 
-def answers_for(base, output, papers, queries) -> dict[str, dict]:
+def answers_for(base, output, papers, queries, summaries=None) -> dict[str, dict]:
     """Each query's clauses (their terms), its answer over the shards and over
-    the whole index ([ref, score], best first), and the files it fetched."""
+    the whole index ([ref, score], best first), and the files it fetched.
+    `summaries`: the note summaries of papers, by key."""
+    summaries = summaries or {}
     documents = [
-        {field: field_terms(field, paper_words(paper, field), stems()) for field in FIELDS}
-        for paper in papers
+        {
+            field: field_terms(field, paper_words(p, field, summaries.get(p.key, ())), stems())
+            for field in FIELDS
+        }
+        for p in papers
     ]
     (base / "terms.json").write_text(json.dumps(documents), encoding="utf-8")
     (base / "queries.json").write_text(json.dumps(queries), encoding="utf-8")

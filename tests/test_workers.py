@@ -166,7 +166,7 @@ def test_an_archive_is_freed_once_the_next_build_in_the_process_replaces_it(tmp_
 
     def keep_a_reference(generators):
         ours = next(g for g in generators if isinstance(g, PapershelfGenerator))
-        papers.append(weakref.ref(ours.site.archive.papers[0]))
+        papers.append(weakref.ref(ours.archive.papers[0]))
 
     signals.all_generators_finalized.connect(keep_a_reference)
     try:
@@ -247,7 +247,7 @@ def test_a_plugin_that_follows_the_pages_written_sees_every_page(tmp_path):
     paper = next(name for name in written if name.startswith("papers/"))
     assert written[paper]["output_file"] == paper
     assert written[paper]["SITEURL"] == "../.."
-    assert written[paper]["paper"].save_as == paper
+    assert written[paper]["paper"].url + "index.html" == paper
 
 
 def test_what_other_processes_compute_is_kept_for_the_next_build(tmp_path, monkeypatch):

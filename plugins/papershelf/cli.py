@@ -87,7 +87,7 @@ def _content(args) -> tuple[Path, Config]:
 
 
 def _load(args):
-    from .build.generator import load_archive
+    from .build.load import load_archive
 
     content, config = _content(args)
     return load_archive(str(content), config), content, config

@@ -41,6 +41,7 @@ class Config:
     dates_save_as: str = "dates/index.html"
     home_save_as: str = "index.html"
     home_papers: int = 30  # the home page shows whole days until it has this many
+    home_posts: int = 5  # the curators' newest posts (Pelican articles) on the home page
     preview_chars: int = 280  # the start of an abstract shown in lists
     tags_url: str = "tags/"
     tags_save_as: str = "tags/index.html"
@@ -63,6 +64,11 @@ class Config:
     search_index_save_as: str = "search/index.json"
     # The daily_papers API that `papershelf fetch` asks (?date=YYYY-MM-DD).
     api_url: str = "https://huggingface.co/api/daily_papers"
+    # A page per author named on at least author_min_papers papers, linked from
+    # their names; an empty author_save_as turns author pages off.
+    author_url: str = "authors/{slug}/"
+    author_save_as: str = "authors/{slug}/index.html"
+    author_min_papers: int = 2
     curated_url: str = "curated/"
     curated_save_as: str = "curated/index.html"
     curators_url: str = "curators/"

@@ -1,24 +1,19 @@
-"""The archive: every entry merged into papers, with the indexes writers read.
-
-Pure Python on purpose: no Pelican import, so it is cheap to build in tests.
-"""
+"""The archive: every entry merged into papers, with the indexes pages are made from."""
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
-import functools
 import re
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from ..build.cache import Remember, digest
 from ..config import Config
+from ..digest import Compute, compute_here, digest
 from ..read.api_json import ARXIV_ID_RE
-from .identity import normalise_title, short_hash, slugify
-from .model import Curator, Entry, Note, Paper, Problem, Sighting, Tag
+from .identity import claim_slug, normalise_title, paper_keys, slugify
+from .model import LISTED_FIELDS, Author, Curator, Entry, Note, Paper, Problem, Sighting, Tag
 from .tags import assign_tags
 
 
@@ -36,6 +31,7 @@ class Archive:
     notes: list[Note] = field(default_factory=list)  # newest first
     curated: list[Paper] = field(default_factory=list)  # newest note first
     curators: list[Curator] = field(default_factory=list)  # by name
+    authors: dict[str, Author] = field(default_factory=dict)  # by name as written, with a page
     problems: list[Problem] = field(default_factory=list)  # notes about no known paper
 
     @property
@@ -67,32 +63,24 @@ def build(
     config: Config | None = None,
     listings: list[str] | None = None,
     notes: list[Note] | None = None,
-    remember_topics: Remember | None = None,
+    compute_topics: Compute = compute_here,
 ) -> Archive:
     """Merge entries (oldest listing first) into the archive and attach notes;
     `listings` names the files read (by default, those the entries come from).
-    A note about no known paper is in `problems`. `remember_topics` can give
-    topics found by an earlier build (see `tagging.assign_tags`)."""
+    A note about no known paper is in `problems`. `compute_topics` finds
+    the papers' topics (see `tags.assign_tags`)."""
     config = config or Config()
     if listings is None:
         listings = _listings_of(entries)
-    return assemble(merge(entries, config), len(entries), listings, notes, config, remember_topics)
+    return assemble(merge(entries, config), len(entries), listings, notes, config, compute_topics)
 
 
 def merge(entries: list[Entry], config: Config) -> list[Paper]:
     """The papers of the entries, newest date first and by upvotes within a
     date, with their slugs and URLs; no neighbours, notes or tags yet (the
     papers are plain data, which a cache can keep)."""
-    # A paper seen on many days has its title in many entries: normalised once.
-    normalised = functools.lru_cache(maxsize=None)(normalise_title)
-    ids = _ids_by_title(entries, normalised)
     grouped: dict[str, list[Entry]] = {}
-    for entry in entries:
-        if entry.arxiv_id:
-            key = entry.arxiv_id
-        else:
-            title = normalised(entry.title)
-            key = ids.get(title) or "title:" + title
+    for key, entry in zip(paper_keys(entries), entries, strict=True):
         grouped.setdefault(key, []).append(entry)
     papers = [_merge(key, group) for key, group in grouped.items()]
     _assign_slugs(papers)
@@ -109,28 +97,17 @@ def merge(entries: list[Entry], config: Config) -> list[Paper]:
 
 
 def source_digest(paper: Paper) -> bytes:
-    """Everything about a paper that its listings decide: computed once, when
-    papers are merged, and kept with them by the cache.
+    """Everything about a paper that its listings decide (every field that
+    `merge` fills in): computed once, when papers are merged, and kept with
+    them by the cache.
 
     Plain tuples, strings and numbers only: pickling dataclasses and dates is
     several times slower.
     """
     return digest(
-        paper.key,
-        paper.slug,
-        paper.title,
-        paper.abstract,
+        *(getattr(paper, name) for name in LISTED_FIELDS if name not in ("date", "sightings")),
         paper.date.toordinal(),
-        paper.dated,
-        paper.authors,
-        paper.authors_count,
-        paper.upvotes,
-        paper.arxiv_id,
-        paper.links,
-        paper.keywords,
         tuple((s.listing, s.snapshot.toordinal(), s.upvotes, s.source) for s in paper.sightings),
-        paper.url,
-        paper.save_as,
     )
 
 
@@ -140,7 +117,7 @@ def assemble(
     listings: list[str],
     notes: list[Note] | None,
     config: Config,
-    remember_topics: Remember | None = None,
+    compute_topics: Compute = compute_here,
 ) -> Archive:
     """The archive of merged papers (see `merge`): neighbours within a date,
     notes attached, tags, curators. `entries` counts the entries the papers
@@ -153,7 +130,7 @@ def assemble(
             before.next, after.previous = after, before
     attached, problems = attach_notes(notes or [], papers)
     note_tags = {p.key: [t for n in p.notes for t in n.tags] for p in papers if p.notes}
-    tags, warnings = assign_tags(papers, config, note_tags, remember_topics)
+    tags, warnings = assign_tags(papers, config, note_tags, compute_topics)
     curated = sorted((p for p in papers if p.notes), key=_newest_note, reverse=True)
     return Archive(
         papers=papers,
@@ -168,6 +145,7 @@ def assemble(
         notes=sorted(attached, key=_note_order, reverse=True),
         curated=curated,
         curators=_curators(attached, config),
+        authors=_authors(papers, config),
         problems=problems,
     )
 
@@ -178,18 +156,6 @@ def _listings_of(entries: list[Entry]) -> list[str]:
 
 def _by_upvotes(paper: Paper):
     return (-(paper.upvotes or 0), paper.title.casefold(), paper.key)
-
-
-def _ids_by_title(entries: list[Entry], normalised: Callable[[str], str]) -> dict[str, str | None]:
-    """Normalised title -> the arXiv id some listing gives it (None if several)."""
-    ids: dict[str, str | None] = {}
-    for entry in entries:
-        if entry.arxiv_id:
-            title = normalised(entry.title)
-            ids[title] = (
-                entry.arxiv_id if ids.get(title, entry.arxiv_id) == entry.arxiv_id else None
-            )
-    return ids
 
 
 def _merge(key: str, group: list[Entry]) -> Paper:
@@ -217,18 +183,11 @@ def _merge(key: str, group: list[Entry]) -> Paper:
 
 
 def _assign_slugs(papers: list[Paper]) -> None:
-    """Distinct slugs: the paper first seen keeps the plain slug, a later one
-    with the same slug gets a suffix made from its own title, so neither URL
-    depends on which papers came in between."""
+    """Distinct slugs: the paper first seen keeps the plain slug (so no URL
+    depends on which papers came in between)."""
     taken: set[str] = set()
     for paper in sorted(papers, key=lambda p: (p.sightings[0].snapshot, p.sightings[0].source)):
-        slug = paper.slug
-        if slug in taken:
-            slug = f"{paper.slug}-{short_hash(normalise_title(paper.title))}"
-        if slug in taken:
-            slug = f"{paper.slug}-{short_hash(paper.key)}"
-        taken.add(slug)
-        paper.slug = slug
+        paper.slug = claim_slug(paper.slug, taken, normalise_title(paper.title), paper.key)
 
 
 def _note_order(note: Note):
@@ -291,11 +250,31 @@ def _curators(notes: list[Note], config: Config) -> list[Curator]:
     curators = sorted(by_name.values(), key=lambda c: c.name.casefold())
     taken: set[str] = set()
     for curator in curators:
-        slug = slugify(curator.name)
-        if slug in taken:
-            slug = f"{slug}-{short_hash(curator.name)}"
-        taken.add(slug)
-        curator.slug = slug
-        curator.url = config.curator_url.format(slug=slug)
-        curator.save_as = config.curator_save_as.format(slug=slug)
+        curator.slug = claim_slug(slugify(curator.name), taken, curator.name)
+        curator.url = config.curator_url.format(slug=curator.slug)
+        curator.save_as = config.curator_save_as.format(slug=curator.slug)
     return curators
+
+
+def _authors(papers: list[Paper], config: Config) -> dict[str, Author]:
+    """Authors named on at least `author_min_papers` papers, by every name as
+    written: one author however a listing spells the name's case or spacing.
+    None when author pages are off (`author_save_as` empty)."""
+    if not config.author_save_as:
+        return {}
+    by_key: dict[str, Author] = {}
+    key_of: dict[str, str] = {}  # name as written -> its key
+    for paper in papers:  # newest first: the newest spelling names the page
+        for name in dict.fromkeys(paper.authors):
+            if name not in key_of:
+                key_of[name] = normalise_title(name) or name
+            author = by_key.setdefault(key_of[name], Author(name, ""))
+            if not author.papers or author.papers[-1] is not paper:
+                author.papers.append(paper)
+    kept = {key: a for key, a in by_key.items() if len(a.papers) >= config.author_min_papers}
+    taken: set[str] = set()
+    for key, author in sorted(kept.items(), key=lambda item: (item[1].name.casefold(), item[0])):
+        author.slug = claim_slug(slugify(author.name), taken, key)
+        author.url = config.author_url.format(slug=author.slug)
+        author.save_as = config.author_save_as.format(slug=author.slug)
+    return {name: kept[key] for name, key in key_of.items() if key in kept}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -93,6 +94,15 @@ class Paper:
     next: Paper | None = field(default=None, repr=False)
 
 
+# The fields of a Paper that its listings decide (`archive.merge` fills them
+# in); the archive adds the others once every paper is known.
+LISTED_FIELDS = tuple(
+    f.name
+    for f in dataclasses.fields(Paper)
+    if f.name not in ("notes", "tags", "source", "previous", "next")
+)
+
+
 @dataclass(eq=False)
 class Note:
     """A curator's note about one paper."""
@@ -131,5 +141,16 @@ class Curator:
     name: str
     slug: str
     notes: list[Note] = field(default_factory=list, repr=False)
+    url: str = ""
+    save_as: str = ""
+
+
+@dataclass(eq=False)
+class Author:
+    """Someone named among a paper's authors, with a page of their papers."""
+
+    name: str  # as the newest paper spells it
+    slug: str
+    papers: list[Paper] = field(default_factory=list, repr=False)  # newest first
     url: str = ""
     save_as: str = ""

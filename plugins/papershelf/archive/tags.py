@@ -10,9 +10,8 @@ import functools
 import hashlib
 from collections.abc import Iterable
 
-from ..build import workers
-from ..build.cache import Remember, digest
 from ..config import Config
+from ..digest import Compute, compute_here, digest
 from .identity import short_hash, slugify
 from .model import Paper, Tag
 from .topics import compile_rules, fold, topics_of
@@ -25,16 +24,17 @@ def assign_tags(
     papers: list[Paper],
     config: Config,
     extra: dict[str, Iterable[str]] | None = None,
-    remember: Remember | None = None,
+    compute: Compute = compute_here,
 ) -> tuple[list[Tag], list[str]]:
     """Tag every paper; returns the tags (by name) and warnings about rules.
 
     `extra` maps a paper key to tag names from elsewhere (curators' notes).
     Papers must be in archive order (newest first): tag lists keep it.
-    `remember(key, compute)` can give a paper's topics found before.
+    `compute` finds the papers' topics (see `digest.Compute`): the build's
+    remembers them by title, abstract and rules, and uses every core.
     """
     rules = compile_rules(config.topics)
-    found = _topics(papers, rules, config, remember)
+    found = _topics(papers, rules, config, compute)
     keyword_tags = {fold(k): v for k, v in config.keyword_tags.items()}
     extra = extra or {}
     tags: dict[str, Tag] = {}  # by folded name
@@ -73,9 +73,8 @@ def assign_tags(
     return ordered, warnings
 
 
-def _topics(papers: list[Paper], rules, config: Config, remember: Remember | None) -> list:
-    """Each paper's topics: found before (by title and abstract), or found now
-    for the others on every core."""
+def _topics(papers: list[Paper], rules, config: Config, compute: Compute) -> list:
+    """Each paper's topics, keyed by the rules, its title and its abstract."""
     rules_key = digest(dict(config.topics), config.topic_min_mentions)
     hashed = functools.partial(hashlib.blake2b, digest_size=16, key=rules_key)
     keys = [hashed(f"{p.title}\0{p.abstract}".encode()).digest() for p in papers]
@@ -83,7 +82,7 @@ def _topics(papers: list[Paper], rules, config: Config, remember: Remember | Non
         functools.partial(topics_of, p.title, p.abstract, rules, config.topic_min_mentions)
         for p in papers
     ]
-    return workers.remembered(keys, tasks, remember, workers.jobs(config.jobs))
+    return compute(keys, tasks)
 
 
 def _assign_slugs(tags: list[Tag], config: Config) -> None:

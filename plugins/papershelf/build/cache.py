@@ -24,44 +24,23 @@ from __future__ import annotations
 
 import functools
 import glob
-import hashlib
 import json
 import os
 import pickle
 import time
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
+
+from ..digest import digest
+from . import workers
 
 FORMAT = 1
 _SUFFIX = ".pickle"
 _SHARD = ".shard"
 SHARD_ENTRIES = 10_000  # a shard file's entries at most (see `shard`)
 T = TypeVar("T")
-Remember = Callable[[bytes, Callable[[], T]], T]
-
-
-def digest(*parts) -> bytes:
-    """A fingerprint of picklable values (strings, numbers, dates, tuples...)."""
-    return hashlib.blake2b(pickle.dumps(parts, protocol=5), digest_size=16).digest()
-
-
-def tree_digest(*folders: str | os.PathLike) -> bytes:
-    """A fingerprint of every file below the folders: names and bytes."""
-    h = hashlib.blake2b(digest_size=16)
-    for folder in folders:
-        for path in sorted(Path(folder).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
-    return h.digest()
-
-
-def data_digest(data: bytes, *parts) -> bytes:
-    """A fingerprint of bytes and other values (without copying the bytes,
-    as pickling them for `digest` would)."""
-    return hashlib.blake2b(data, digest_size=16, key=digest(*parts)).digest()
 
 
 # Settings that steer the run, not what it writes: switching between
@@ -274,7 +253,7 @@ class BuildCache:
             shard.unlink(missing_ok=True)
         write = functools.partial(self._write, memo, now)
         if beside and hasattr(os, "fork"):
-            self._saving[memo] = _fork(write)
+            self._saving[memo] = workers.beside(write)
         else:
             write()
 
@@ -295,22 +274,6 @@ class BuildCache:
         self._saving.clear()
         if failed:
             raise OSError(f"could not save the cache of {', '.join(failed)} in {self.path}")
-
-
-def _fork(write: Callable[[], None]) -> int:
-    """`write()` in a forked process; its process id. The process exits at
-    once, without the interpreter's clean-up (it shares the parent's state)."""
-    pid = os.fork()
-    if pid:
-        return pid
-    status = 1
-    try:
-        write()
-        status = 0
-    except BaseException:  # stderr directly: its Python object may be locked by a thread
-        os.write(2, traceback.format_exc().encode())
-    finally:
-        os._exit(status)
 
 
 def _changed(now: dict, last: dict) -> bool:

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 
 from ..archive.dates import snapshot_from_name
-from ..archive.identity import normalise_title
+from ..archive.identity import entry_keys, normalise_title
 from ..archive.model import Entry, Problem
 from . import latex
 from .copied_text import header_date
@@ -68,14 +68,12 @@ class Known:
 
     def add(self, entries: list[Entry], listing: str) -> None:
         for entry in entries:
-            for key in (entry.arxiv_id, "title:" + normalise_title(entry.title)):
-                if key:
-                    self._where.setdefault(key, set()).add(listing)
+            for key in entry_keys(entry):
+                self._where.setdefault(key, set()).add(listing)
 
     def has(self, entry: Entry, besides: str = "") -> bool:
         """Whether a listing other than `besides` has the paper."""
-        keys = (entry.arxiv_id, "title:" + normalise_title(entry.title))
-        return any(self._where.get(key, set()) - {besides} for key in keys if key)
+        return any(self._where.get(key, set()) - {besides} for key in entry_keys(entry))
 
 
 def _changes(old: list[Entry], new: list[Entry]) -> list[str]:

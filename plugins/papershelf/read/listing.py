@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..archive.dates import snapshot_from_name
 from ..archive.model import Entry, Problem
-from ..build.cache import Remember, data_digest
+from ..digest import Remember, data_digest
 from .api_json import read_json
 from .copied_text import read_text
 

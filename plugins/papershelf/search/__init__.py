@@ -12,16 +12,24 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..archive.dates import long_date
-from ..archive.model import Paper
 from ..read import latex
+from ..site.records import Paper
 from .index import FIELDS, FORMAT, build_shards
 from .text import normalise, normalised_words, stems, words
 
-__all__ = ["FIELDS", "SearchFiles", "build_search_index", "normalise", "paper_words", "words"]
+__all__ = [
+    "FIELDS",
+    "SearchFiles",
+    "build_search_index",
+    "index_archive",
+    "normalise",
+    "paper_words",
+    "words",
+]
 
 PAPERS_PER_BLOCK = 5
 AUTHORS_SHOWN = 3
@@ -31,8 +39,7 @@ _FIELD_TEXT: dict[str, Callable[[Paper], str]] = {
     "title": lambda paper: normalise(latex.plain(paper.title)),
     "tags": lambda paper: normalise(", ".join(t.name for t in paper.tags)),
     "arxiv": lambda paper: normalise(paper.arxiv_id or ""),
-    "authors": lambda paper: normalise(", ".join(paper.authors)),
-    "notes": lambda paper: normalise(" ".join(note.summary for note in paper.notes)),
+    "authors": lambda paper: normalise(", ".join(author.name for author in paper.authors)),
     "abstract": lambda paper: normalise(latex.plain(paper.abstract)),
 }
 # Fields that come from the listings alone, remembered by the paper's `source`.
@@ -48,24 +55,34 @@ class SearchFiles:
     summary: str
 
 
-def paper_words(paper: Paper, field: str) -> list[str]:
-    """A field's words as written (normalised, trimmed, stop words included)."""
+def paper_words(paper: Paper, field: str, summaries: tuple[str, ...] = ()) -> list[str]:
+    """A field's words as written (normalised, trimmed, stop words included);
+    the notes field's are those of the note summaries."""
+    if field == "notes":
+        return normalised_words(normalise(" ".join(summaries)))
     return normalised_words(_FIELD_TEXT[field](paper))
 
 
 def build_search_index(
-    papers: list[Paper], tag_urls: dict[str, str], remember: Callable | None = None
+    papers: Sequence[Paper],
+    summaries: Sequence[tuple[str, ...]],
+    tag_urls: dict[str, str],
+    remember: Callable | None = None,
 ) -> SearchFiles:
     """Every search file of the papers, newest first (a paper's ref is its
-    position). `remember(key, compute)` can give a field's words found by an
-    earlier build, by the paper's listings (`Paper.source`)."""
+    position), with the summaries of each one's notes. `remember(key,
+    compute)` can give a field's words found by an earlier build, by the
+    paper's listings (`Paper.source`)."""
 
-    def field_words(paper: Paper, field: str) -> list[str]:
+    def field_words(paper: Paper, field: str, notes: tuple[str, ...]) -> list[str]:
         if remember is None or field not in _FROM_LISTINGS or not paper.source:
-            return paper_words(paper, field)
+            return paper_words(paper, field, notes)
         return remember(paper.source + field.encode(), lambda: paper_words(paper, field))
 
-    documents = [{field: field_words(paper, field) for field in FIELDS} for paper in papers]
+    documents = [
+        {field: field_words(paper, field, notes) for field in FIELDS}
+        for paper, notes in zip(papers, summaries, strict=True)
+    ]
     shards = build_shards(documents, stems())
     documents.clear()
     tags = sorted({tag.name for paper in papers for tag in paper.tags}, key=str.casefold)
@@ -91,7 +108,21 @@ def build_search_index(
     return SearchFiles(files=files, summary=summary)
 
 
-def _paper_blocks(papers: list[Paper], tag_number: dict[str, int]) -> dict[str, str]:
+def index_archive(archive, config=None, remember: Callable | None = None) -> SearchFiles:
+    """The search files of an archive, as the build makes them (its `search
+    files` page kind gives the values)."""
+    from ..config import Config
+    from ..site.kinds import search_files
+    from ..site.layout import lay_out
+
+    config = config or Config()
+    (output,) = search_files(archive, lay_out(archive, config), config)
+    values = output.values
+    tag_urls = {tag.name: tag.url for tag in values["tags"]}
+    return build_search_index(values["papers"], values["summaries"], tag_urls, remember)
+
+
+def _paper_blocks(papers: Sequence[Paper], tag_number: dict[str, int]) -> dict[str, str]:
     """What each result shows, PAPERS_PER_BLOCK papers a file: URL, title,
     date, its label, tags (by number), upvotes, first authors, how many
     authors, and the abstract (the snippet is the passage that matched)."""
@@ -105,7 +136,7 @@ def _paper_blocks(papers: list[Paper], tag_number: dict[str, int]) -> dict[str, 
                 long_date(paper.date),
                 [tag_number[tag.name] for tag in paper.tags],
                 paper.upvotes,
-                list(paper.authors[:AUTHORS_SHOWN]),
+                [author.name for author in paper.authors[:AUTHORS_SHOWN]],
                 len(paper.authors) or paper.authors_count or 0,
                 " ".join(latex.plain(paper.abstract).split()),
             ]
@@ -115,7 +146,7 @@ def _paper_blocks(papers: list[Paper], tag_number: dict[str, int]) -> dict[str, 
     return blocks
 
 
-def _tags_json(papers: list[Paper], tags: list[str]) -> str:
+def _tags_json(papers: Sequence[Paper], tags: list[str]) -> str:
     """Each tag's papers, as refs given as differences from the one before."""
     refs: dict[str, list[int]] = {name: [] for name in tags}
     for ref, paper in enumerate(papers):
@@ -128,7 +159,7 @@ def _tags_json(papers: list[Paper], tags: list[str]) -> str:
     return _json(lists)
 
 
-def _years(papers: list[Paper]) -> list[list]:
+def _years(papers: Sequence[Paper]) -> list[list]:
     """[year, first ref] of each run of papers of one year (one run a year,
     as papers are newest first)."""
     runs = []

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from ..archive.model import Paper
 from ..read import latex
+from .records import Paper
 
 
 @dataclass
@@ -28,7 +28,9 @@ class FeedItem:
 
 
 def feed_item(paper: Paper, content: str) -> FeedItem:
-    authors = list(paper.authors[:3]) + (["et al."] if len(paper.authors) > 3 else [])
+    authors = [author.name for author in paper.authors[:3]] + (
+        ["et al."] if len(paper.authors) > 3 else []
+    )
     return FeedItem(
         title=html.escape(latex.plain(paper.title)),
         url=paper.url,
@@ -40,6 +42,6 @@ def feed_item(paper: Paper, content: str) -> FeedItem:
     )
 
 
-def feed_items(papers: list[Paper], size: int, render: Callable[[Paper], str]) -> list[FeedItem]:
-    """The first `size` papers (archive order: newest first) as feed items."""
-    return [feed_item(paper, render(paper)) for paper in papers[:size]]
+def feed_items(papers: Iterable[Paper], render: Callable[[Paper], str]) -> list[FeedItem]:
+    """Papers as feed items, their content as `render` makes it."""
+    return [feed_item(paper, render(paper)) for paper in papers]

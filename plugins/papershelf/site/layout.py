@@ -1,156 +1,146 @@
-"""The pages of the archive site and how they link: days, months, years, home.
-
-Pure Python: the Pelican generator only writes what this module lays out.
-"""
+"""The archive as records (see `records.py`): what every page kind shows, made
+once and shared, so that a paper is the same record on each list it is on."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from itertools import pairwise
+from dataclasses import dataclass
 
 from ..archive import Archive
-from ..archive.model import Paper, Tag
+from ..archive import model as archive
 from ..config import Config
+from ..read.notes import source_url
+from . import records
+from .links import paper_links
 
 
 @dataclass
-class Day:
-    date: dt.date
-    url: str
-    save_as: str
-    papers: list[Paper]
-    previous: Day | None = None  # the older day with papers
-    next: Day | None = None  # the newer day with papers
+class Layout:
+    """Records of the archive, and where each kind of page finds them."""
+
+    papers: dict[str, records.Paper]  # by paper key, in archive order
+    titled: dict[str, records.Titled]  # by paper key
+    notes: dict[str, tuple[records.Note, ...]]  # by paper key, oldest first
+    days: list[records.Day]  # newest first
+    day_of: dict[dt.date, records.Day]
+    months: list[records.Month]
+    years: list[records.Year]
+    tags: dict[str, records.Tag]  # by name
+    posts: tuple[records.Post, ...] = ()  # the curators' own posts, newest first
+
+    def shown(self, papers: list[archive.Paper]) -> tuple[records.Paper, ...]:
+        return tuple(self.papers[paper.key] for paper in papers)
 
 
-@dataclass
-class Month:
-    date: dt.date  # the first of the month
-    url: str
-    save_as: str
-    days: list[Day] = field(default_factory=list)  # newest first
+def lay_out(archive: Archive, config: Config) -> Layout:
+    tag_links = {tag.name: records.Named(tag.name, tag.url) for tag in archive.tags}
+    author_links: dict[str, records.Named] = {}
+    papers: dict[str, records.Paper] = {}
+    for paper in archive.papers:
+        for name in paper.authors:
+            if name not in author_links:
+                author = archive.authors.get(name)
+                author_links[name] = records.Named(name, author.url if author else "")
+        papers[paper.key] = _paper(paper, tag_links, author_links)
+    titled = {paper.key: records.Titled(paper.title, paper.url) for paper in archive.papers}
+    curators = {
+        curator.name: records.Named(curator.name, curator.url) for curator in archive.curators
+    }
+    notes = {
+        paper.key: tuple(
+            _note(number, note, titled[paper.key], curators[note.curator_page.name], config)
+            for number, note in enumerate(paper.notes, start=1)
+        )
+        for paper in archive.papers
+        if paper.notes
+    }
 
-    @property
-    def count(self) -> int:
-        return sum(len(day.papers) for day in self.days)
-
-
-@dataclass
-class Year:
-    date: dt.date  # January 1
-    url: str
-    save_as: str
-    months: list[Month] = field(default_factory=list)  # newest first
-
-    @property
-    def count(self) -> int:
-        return sum(month.count for month in self.months)
-
-
-@dataclass
-class TagPage:
-    """One page of a tag's papers, newest first."""
-
-    tag: Tag
-    number: int
-    count: int  # pages of this tag
-    papers: list[Paper]
-    url: str
-    save_as: str
-    previous: TagPage | None = None
-    next: TagPage | None = None
-
-
-@dataclass
-class Site:
-    """Everything the templates see as `papershelf`."""
-
-    archive: Archive
-    config: Config
-    days: list[Day]  # newest first
-    months: list[Month]
-    years: list[Year]
-    day_of: dict[dt.date, Day]
-    dates_url: str
-    home_days: list[Day]
-    tag_pages: list[TagPage]
-
-    @property
-    def tags(self) -> list[Tag]:
-        return self.archive.tags
-
-    @property
-    def tags_by_count(self) -> list[Tag]:
-        return sorted(self.archive.tags, key=lambda t: -len(t.papers))
-
-    def day(self, paper: Paper) -> Day:
-        return self.day_of[paper.date]
-
-
-def lay_out(archive: Archive, config: Config) -> Site:
-    days = [
-        Day(
+    months: dict[dt.date, list[records.Day]] = {}
+    days = []
+    for date in archive.dates:
+        first = date.replace(day=1)
+        day = records.Day(
             date,
             config.date_url.format(date=date),
-            config.date_save_as.format(date=date),
-            archive.by_date[date],
+            config.month_url.format(date=first),
+            tuple(papers[paper.key] for paper in archive.by_date[date]),
         )
-        for date in archive.dates
-    ]
-    for newer, older in pairwise(days):
-        newer.previous, older.next = older, newer
-
-    months: dict[dt.date, Month] = {}
-    years: dict[int, Year] = {}
-    for day in days:
-        first = day.date.replace(day=1)
-        if first not in months:
-            months[first] = Month(
-                first, config.month_url.format(date=first), config.month_save_as.format(date=first)
-            )
-            january = first.replace(month=1)
-            if first.year not in years:
-                years[first.year] = Year(
-                    january,
-                    config.year_url.format(date=january),
-                    config.year_save_as.format(date=january),
-                )
-            years[first.year].months.append(months[first])
-        months[first].days.append(day)
-
-    home_days, shown = [], 0
-    for day in days:
-        if shown >= config.home_papers:
-            break
-        home_days.append(day)
-        shown += len(day.papers)
-
-    return Site(
-        tag_pages=[page for tag in archive.tags for page in paginate(tag, config)],
-        archive=archive,
-        config=config,
+        days.append(day)
+        months.setdefault(first, []).append(day)
+    years: dict[dt.date, list[records.Month]] = {}
+    for first, month_days in months.items():
+        january = first.replace(month=1)
+        month_url, year_url = (
+            config.month_url.format(date=first),
+            config.year_url.format(date=january),
+        )
+        years.setdefault(january, []).append(
+            records.Month(first, month_url, year_url, tuple(month_days))
+        )
+    return Layout(
+        papers=papers,
+        titled=titled,
+        notes=notes,
         days=days,
-        months=list(months.values()),
-        years=list(years.values()),
         day_of={day.date: day for day in days},
-        dates_url=config.dates_url,
-        home_days=home_days,
+        months=[month for year in years.values() for month in year],
+        years=[
+            records.Year(january, config.year_url.format(date=january), tuple(year_months))
+            for january, year_months in years.items()
+        ],
+        tags={
+            tag.name: records.Tag(tag.name, tag.url, tag.feed_url, len(tag.papers))
+            for tag in archive.tags
+        },
     )
 
 
-def paginate(tag: Tag, config: Config) -> list[TagPage]:
-    """A tag's papers in pages of `tag_page_size`; the first at the tag's URL."""
-    size = max(1, config.tag_page_size)
-    chunks = [tag.papers[i : i + size] for i in range(0, len(tag.papers), size)] or [[]]
-    pages = []
-    for number, papers in enumerate(chunks, start=1):
-        if number == 1:
-            url, save_as = tag.url, tag.save_as
-        else:
-            url = config.tag_page_url.format(slug=tag.slug, number=number)
-            save_as = config.tag_page_save_as.format(slug=tag.slug, number=number)
-        pages.append(TagPage(tag, number, len(chunks), papers, url, save_as))
-    for before, after in pairwise(pages):
-        before.next, after.previous = after, before
-    return pages
+def _paper(paper: archive.Paper, tags: dict, authors: dict) -> records.Paper:
+    return records.Paper(
+        key=paper.key,
+        slug=paper.slug,
+        url=paper.url,
+        title=paper.title,
+        abstract=paper.abstract,
+        date=paper.date,
+        dated=paper.dated,
+        authors=tuple(authors[name] for name in paper.authors),
+        authors_count=paper.authors_count,
+        upvotes=paper.upvotes,
+        arxiv_id=paper.arxiv_id,
+        links=tuple(paper_links(paper.arxiv_id, paper.links)),
+        keywords=paper.keywords,
+        sightings=tuple(paper.sightings),
+        tags=tuple(tags[tag.name] for tag in paper.tags),
+        note_count=len(paper.notes),
+        source=paper.source,
+    )
+
+
+def _note(
+    number: int, note: archive.Note, paper: records.Titled, curator: records.Named, config: Config
+) -> records.Note:
+    return records.Note(
+        number=number,
+        paper=paper,
+        curator=curator,
+        date=note.date,
+        summary=note.summary,
+        body=note.body,
+        source=note.source,
+        source_url=source_url(config, note),
+    )
+
+
+def neighbours(items: list) -> list[tuple]:
+    """Each item with the one before and the one after it (or None)."""
+    return [
+        (items[n - 1] if n else None, item, items[n + 1] if n + 1 < len(items) else None)
+        for n, item in enumerate(items)
+    ]
+
+
+def paginate(items: tuple, size: int) -> list[tuple]:
+    """Items in pages of `size`; one empty page when there are none."""
+    size = max(1, size)
+    return [items[i : i + size] for i in range(0, len(items), size)] or [()]

@@ -22,34 +22,29 @@ Papers are newest first. Each PAPER has exactly these keys:
 
 from __future__ import annotations
 
-import functools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
-from ..archive.model import Paper
 from ..read import latex
-from .links import paper_links
+from .records import Note, Paper
 
 FORMAT = "papershelf-papers"
 VERSION = 1
 
 
-def paper_record(paper: Paper, siteurl: str = "") -> dict:
+def paper_record(paper: Paper, notes: tuple[Note, ...] = (), siteurl: str = "") -> dict:
     return {
         "id": paper.slug,
         "arxiv_id": paper.arxiv_id,
         "title": latex.plain(paper.title),
         "date": paper.date.isoformat(),
         "dated": paper.dated,
-        "authors": list(paper.authors),
+        "authors": [author.name for author in paper.authors],
         "authors_count": paper.authors_count,
         "upvotes": paper.upvotes,
         "tags": [tag.name for tag in paper.tags],
         "keywords": list(paper.keywords),
-        "links": [
-            {"kind": link.kind, "url": link.url}
-            for link in paper_links(paper.arxiv_id, paper.links)
-        ],
+        "links": [{"kind": link.kind, "url": link.url} for link in paper.links],
         "url": f"{siteurl}/{paper.url}" if siteurl else paper.url,
         "sightings": [
             {"listing": s.listing, "date": s.snapshot.isoformat(), "upvotes": s.upvotes}
@@ -57,12 +52,12 @@ def paper_record(paper: Paper, siteurl: str = "") -> dict:
         ],
         "notes": [
             {
-                "curator": note.curator,
+                "curator": note.curator.name,
                 "date": note.date.isoformat() if note.date else None,
                 "summary": note.summary,
                 "source": note.source,
             }
-            for note in paper.notes
+            for note in notes
         ],
     }
 
@@ -71,18 +66,17 @@ def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def record_json(paper: Paper, siteurl: str = "") -> str:
-    return _json(paper_record(paper, siteurl.rstrip("/")))
+def record_json(paper: Paper, notes: tuple[Note, ...] = (), siteurl: str = "") -> str:
+    return _json(paper_record(paper, notes, siteurl.rstrip("/")))
 
 
 def papers_json(
-    papers: list[Paper], siteurl: str = "", record: Callable[[Paper], str] | None = None
+    papers: Iterable[Paper], notes: Iterable[tuple[Note, ...]], record: Callable[..., str]
 ) -> Iterator[str]:
     """The export file, in pieces (a file of 50,000 papers is 100 MB: written
-    as it is made); `record(paper)` can give a paper's JSON made before (it
-    must equal `record_json(paper, siteurl)`)."""
-    record = record or functools.partial(record_json, siteurl=siteurl)
+    as it is made); `record(paper, notes)` gives a paper's JSON (`record_json`,
+    or what it gave before)."""
     yield _json({"format": FORMAT, "version": VERSION})[:-1] + ',"papers":['
-    for number, paper in enumerate(papers):
-        yield ("," if number else "") + record(paper)
+    for number, (paper, paper_notes) in enumerate(zip(papers, notes, strict=True)):
+        yield ("," if number else "") + record(paper, paper_notes)
     yield "]}\n"

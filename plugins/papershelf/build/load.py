@@ -1,0 +1,94 @@
+"""Loading the archive of a content folder: listings and notes read, papers
+merged, tagged and assembled, with what the last build remembered."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from ..archive import Archive, assemble, merge, summary
+from ..archive.model import ContentError, Entry, Note, Paper, Problem
+from ..config import Config
+from ..digest import Compute, digest
+from ..read.listing import content_files, listing_files, listing_reader
+from ..read.notes import read_note
+from . import workers
+from .cache import BuildCache
+
+
+def listing_readers(content_path: str, config: Config) -> tuple[list[str], list, list[Problem]]:
+    """The listing files below the content folder (relative names), each read
+    now (see `listing_reader`: the key its entries are remembered by, and its
+    parser), and the problem of a missing folder."""
+    problems: list[Problem] = []
+    folder = Path(content_path) / config.listings_path
+    if not folder.is_dir():
+        message = 'no such folder: daily listings go there (see the README, "Adding a listing")'
+        problems.append(Problem(str(Path(config.listings_path)), 0, message))
+    files = listing_files(folder)
+    names = [str(path.relative_to(content_path)) for path in files]
+    readers = [listing_reader(path, display=name) for path, name in zip(files, names, strict=True)]
+    return names, readers, problems
+
+
+def read_listings(readers: list, config: Config, cache: BuildCache | None = None):
+    """The entries of the listings and every problem in them. With a cache,
+    unchanged files are not parsed; the others are parsed on every core."""
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    keys, tasks = [key for key, _ in readers], [parse for _, parse in readers]
+    for found, trouble in _compute(config, cache, "listings")(keys, tasks):
+        entries += found
+        problems += trouble
+    return entries, problems
+
+
+def read_notes(content_path: str, config: Config) -> tuple[list[Note], list[Problem]]:
+    notes: list[Note] = []
+    problems: list[Problem] = []
+    for path in content_files(Path(content_path) / config.notes_path, ".md"):
+        note, trouble = read_note(path, display=str(path.relative_to(content_path)))
+        notes += [note] if note else []
+        problems += trouble
+    return notes, problems
+
+
+def load_archive(content_path: str, config: Config, cache: BuildCache | None = None) -> Archive:
+    """The archive of a content folder; ContentError lists every problem.
+
+    With a cache, papers merged by an earlier build from the same listings
+    (every file the same, byte for byte) are taken as they were.
+    """
+    names, readers, missing = listing_readers(content_path, config)
+
+    def merged() -> tuple[list[str], list[Paper], int, list[Problem]]:
+        entries, problems = read_listings(readers, config, cache)
+        problems = missing + problems
+        return names, merge(entries, config) if not problems else [], len(entries), problems
+
+    if cache is None:
+        names, papers, entries, problems = merged()
+    else:
+        # Every file by name and as read, and the settings that give papers their URLs.
+        files = [key for key, _ in readers]
+        key = digest(names, files, config.listings_path, config.paper_url, config.paper_save_as)
+        names, papers, entries, problems = cache.remember("papers", key, merged)
+        # Saved as they are now: the archive adds notes and tags to its papers.
+        cache.keep("listings", beside=True)
+        cache.keep("papers", beside=True)
+    readers.clear()  # the files' bytes
+    notes, trouble = read_notes(content_path, config)
+    problems = problems + trouble
+    if not problems:
+        archive = assemble(papers, entries, names, notes, config, _compute(config, cache, "topics"))
+        problems += archive.problems
+    if problems:
+        line = summary(len(names), entries, errors=len(problems))
+        raise ContentError(problems, f"{line}: nothing written")
+    return archive
+
+
+def _compute(config: Config, cache: BuildCache | None, memo: str) -> Compute:
+    """Tasks on every core, their results remembered in a memo of the cache."""
+    remember = functools.partial(cache.remember, memo) if cache else None
+    return functools.partial(workers.remembered, remember=remember, jobs=workers.jobs(config.jobs))

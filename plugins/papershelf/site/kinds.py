@@ -1,0 +1,251 @@
+"""Every kind of page and file the site has, in one registry.
+
+A kind says which pages exist (paths from the URL settings), the template
+that renders them and the values it is given: records (see `records.py`)
+and nothing else, so that what a page shows is what its fingerprint covers.
+Values worth computing only for a page that is written (HTML of an
+abstract) come from `derive(values)`, which may use nothing but the values.
+
+To add a kind: a function here that yields its outputs, an entry in KINDS,
+a template, and its URL settings in config.py (see CONTRIBUTING.md).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from ..archive import Archive
+from ..config import Config
+from ..read.notes import new_note_url
+from . import markup, records
+from .layout import Layout, neighbours, paginate
+
+Values = dict
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the site, and everything it is made from."""
+
+    save_as: str
+    values: Values
+    template: str = ""  # rendered with this template of the theme, or:
+    writer: str = "template"  # "feed" (Pelican's feed writer), "json", "search"
+    url: str = ""
+    derive: Callable[[Values], Values] | None = None
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    outputs: Callable[[Archive, Layout, Config], Iterable[Output]]
+
+
+def papers(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
+    for paper in archive.papers:
+        values = {
+            "paper": layout.papers[paper.key],
+            "day": layout.day_of[paper.date],
+            "notes": layout.notes.get(paper.key, ()),
+            # Neighbours within the day, as the archive orders it.
+            "previous": layout.titled[paper.previous.key] if paper.previous else None,
+            "next": layout.titled[paper.next.key] if paper.next else None,
+            "new_note_url": new_note_url(config, paper),
+        }
+        yield Output(paper.save_as, values, "paper", url=paper.url, derive=_paper_html)
+
+
+def _paper_html(values: Values) -> Values:
+    render = _note_renderer()
+    return {
+        "content": Markup(markup.abstract_html(values["paper"].abstract)),
+        "note_html": [Markup(render(n.body, ids=f"note-{n.number}-")) for n in values["notes"]],
+    }
+
+
+@functools.cache
+def _note_renderer() -> markup.Renderer:
+    return markup.Renderer()  # one Markdown instance, reused
+
+
+def days(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
+    for newer, day, older in neighbours(layout.days):
+        values = {"day": day, "newer": _dated(newer), "older": _dated(older)}
+        yield Output(config.date_save_as.format(date=day.date), values, "date", url=day.url)
+
+
+def _dated(item) -> records.Dated | None:
+    return records.Dated(item.date, item.url) if item else None
+
+
+def months(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
+    for month in layout.months:
+        save_as = config.month_save_as.format(date=month.date)
+        yield Output(save_as, {"month": month}, "month", url=month.url)
+
+
+def years(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
+    for year in layout.years:
+        save_as = config.year_save_as.format(date=year.date)
+        yield Output(save_as, {"year": year}, "year", url=year.url)
+
+
+def dates(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
+    values = {"years": tuple(layout.years), "paper_count": len(archive.papers)}
+    values["day_count"] = len(layout.days)
+    yield Output(config.dates_save_as, values, "dates", url=config.dates_url)
+
+
+def tags(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
+    for tag in archive.tags:
+        shown = layout.tags[tag.name]
+        chunks = paginate(layout.shown(tag.papers), config.tag_page_size)
+        pages = [records.Numbered(1, tag.url)] + [
+            records.Numbered(number, config.tag_page_url.format(slug=tag.slug, number=number))
+            for number in range(2, len(chunks) + 1)
+        ]
+        for (before, page, after), chunk in zip(neighbours(pages), chunks, strict=True):
+            save_as = tag.save_as
+            if page.number > 1:
+                save_as = config.tag_page_save_as.format(slug=tag.slug, number=page.number)
+            values = {
+                "tag": shown,
+                "papers": chunk,
+                "page": page,
+                "page_count": len(pages),
+                "previous": before,
+                "next": after,
+            }
+            yield Output(save_as, values, "tag", url=page.url)
+
+
+def tag_index(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
+    by_name = tuple(layout.tags.values())
+    values = {
+        "tags": by_name,
+        "tags_by_count": tuple(sorted(by_name, key=lambda tag: -tag.count)),
+        "paper_count": len(archive.papers),
+    }
+    yield Output(config.tags_save_as, values, "tags", url=config.tags_url)
+
+
+def authors(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
+    for author in dict.fromkeys(archive.authors.values()):
+        values = {"author": author.name, "papers": layout.shown(author.papers)}
+        yield Output(author.save_as, values, "author", url=author.url)
+
+
+def curators(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
+    for curator in archive.curators:
+        notes = tuple(layout.notes[n.paper.key][n.paper.notes.index(n)] for n in curator.notes)
+        values = {"curator": records.Named(curator.name, curator.url), "notes": notes}
+        yield Output(curator.save_as, values, "curator", url=curator.url)
+
+
+def curator_index(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
+    counts = tuple(records.Counted(c.name, c.url, len(c.notes)) for c in archive.curators)
+    yield Output(config.curators_save_as, {"curators": counts}, "curators", url=config.curators_url)
+
+
+def curated(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
+    shown = tuple(
+        records.Curated(layout.titled[p.key], len(p.notes), layout.notes[p.key][-1])
+        for p in archive.curated
+    )
+    values = {"curated": shown, "curator_count": len(archive.curators)}
+    yield Output(config.curated_save_as, values, "curated", url=config.curated_url)
+
+
+def search_page(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
+    values = {"paper_count": len(archive.papers)}
+    yield Output(config.search_save_as, values, "search", url=config.search_url)
+
+
+def home(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
+    shown, count = [], 0
+    for day in layout.days:  # whole days, until there are enough papers
+        if count >= config.home_papers:
+            break
+        shown.append(day)
+        count += len(day.papers)
+    values = {
+        "days": tuple(shown),
+        "posts": layout.posts[: config.home_posts],
+        "years": tuple(layout.years),
+        "paper_count": len(archive.papers),
+        "listing_count": len(archive.listings),
+        "day_count": len(layout.days),
+    }
+    yield Output(config.home_save_as, values, "home", url="")
+
+
+def feeds(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
+    """The newest papers, overall and per tag (a feed's title: its tag)."""
+    every = [(archive.papers, config.feed_save_as, config.feed_url, None)]
+    every += [(tag.papers, tag.feed_save_as, tag.feed_url, tag.name) for tag in archive.tags]
+    for tag_papers, save_as, url, title in every:
+        values = {"papers": layout.shown(tag_papers[: config.feed_size]), "title": title}
+        yield Output(save_as, values, writer="feed", url=url)
+
+
+def papers_json(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
+    values = {
+        "papers": tuple(layout.papers.values()),
+        "notes": tuple(layout.notes.get(key, ()) for key in layout.papers),
+    }
+    yield Output(config.export_save_as, values, writer="json")
+
+
+def search_files(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
+    """The search index: its manifest, shards and result blocks (`search/`)."""
+    values = {
+        "papers": tuple(layout.papers.values()),
+        "summaries": tuple(
+            tuple(note.summary for note in layout.notes.get(key, ())) for key in layout.papers
+        ),
+        "tags": tuple(layout.tags.values()),
+    }
+    yield Output(config.search_index_save_as, values, writer="search")
+
+
+# In the order the build schedules them: the longest first.
+KINDS = [
+    Kind("papers.json", papers_json),
+    Kind("search files", search_files),
+    Kind("paper", papers),
+    Kind("day", days),
+    Kind("month", months),
+    Kind("year", years),
+    Kind("tag", tags),
+    Kind("author", authors),
+    Kind("curator", curators),
+    Kind("curators", curator_index),
+    Kind("tags", tag_index),
+    Kind("search page", search_page),
+    Kind("curated", curated),
+    Kind("dates", dates),
+    Kind("home", home),
+    Kind("feeds", feeds),
+]
+
+
+def outputs(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
+    for kind in KINDS:
+        yield from kind.outputs(archive, layout, config)
+
+
+def site_links(config: Config) -> records.SiteLinks:
+    return records.SiteLinks(
+        dates_url=config.dates_url,
+        tags_url=config.tags_url,
+        curated_url=config.curated_url,
+        curators_url=config.curators_url,
+        feed_url=config.feed_url,
+        search_url=config.search_url,
+        search_index_url=config.search_index_url,
+        preview_chars=config.preview_chars,
+    )
