@@ -11,7 +11,7 @@ PUBLISHCONF := $(CURDIR)/publishconf.py
 PORT ?= 8000
 PELICANOPTS ?=
 
-.PHONY: help install html clean regenerate serve devserver publish test lint check update bench
+.PHONY: help install html clean regenerate serve devserver publish test lint check update bench bench-compare
 
 help:
 	@echo 'make install     create $(VENV) with papershelf and its test tools'
@@ -25,6 +25,7 @@ help:
 	@echo 'make update      fetch the daily_papers listings missing since the newest one'
 	@echo 'make test        run the test suite'
 	@echo 'make bench       benchmark against plain Pelican (BENCH_LARGE=1 adds 50,000 papers)'
+	@echo 'make bench-compare REV=main  this checkout against another revision, same run'
 	@echo 'make lint        ruff check and format check'
 
 # Pelican answers a missing content folder with a traceback; say it in one line.
@@ -75,6 +76,9 @@ test: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
+
+bench-compare: $(VENV)/.installed
+	$(BIN)/python bench/compare.py $(REV)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -93,7 +93,7 @@ def baseline_content(work: Path, content: Path) -> Path:
     from pelican.settings import read_settings
 
     sys.path.insert(0, str(ROOT / "plugins"))
-    from papershelf.build.load import load_archive
+    from papershelf.builder.load import load_archive
     from papershelf.config import Config
     from papershelf.site.papers_markdown import document
 

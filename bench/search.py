@@ -301,7 +301,7 @@ def serve(folder: Path):
 
 def bench_search(content: Path, output: Path, work: Path, timed) -> dict:
     """papershelf's search and Pagefind's on the site built from `content` into `output`."""
-    from papershelf.build.load import load_archive
+    from papershelf.builder.load import load_archive
     from papershelf.config import Config
     from pelican.settings import read_settings
 

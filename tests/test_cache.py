@@ -4,8 +4,8 @@ wherever they were computed."""
 import os
 
 import pytest
-from papershelf.build import cache as cache_module
-from papershelf.build.cache import BuildCache
+from papershelf.builder import cache as cache_module
+from papershelf.builder.cache import BuildCache
 
 CODE = b"code digest"
 

@@ -29,7 +29,7 @@ from conftest import (
     serve,
 )
 from papershelf.archive.model import Entry
-from papershelf.build.load import load_archive
+from papershelf.builder.load import load_archive
 from papershelf.config import Config
 from papershelf.read.write_listing import json_listing, text_listing
 

@@ -3,7 +3,7 @@
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from papershelf.read import latex
+from papershelf import latex
 from papershelf.site.markup import Renderer
 
 

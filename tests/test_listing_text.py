@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 from conftest import CORPUS_TXT, SEED
-from papershelf.read import latex
+from papershelf import latex
 from papershelf.read.copied_text import read_text
 from papershelf.read.listing import read_listing
 

@@ -129,14 +129,14 @@ def test_github_links_for_a_note_and_for_adding_one():
         source_url(config, paper.notes[0])
         == "https://github.com/me/archive/blob/main/content/notes/0.md"
     )
-    url = urllib.parse.urlsplit(new_note_url(config, paper))
+    url = urllib.parse.urlsplit(new_note_url(config, paper, len(paper.notes)))
     assert url.path == "/me/archive/new/main"
     query = urllib.parse.parse_qs(url.query)
     assert query["filename"] == ["content/notes/self-training-a-survey-2.md"]
     assert query["value"][0].startswith(
         "Paper: self-training-a-survey\nCurator: Your name\nDate: \n"
     )
-    assert new_note_url(Config(), paper) == ""
+    assert new_note_url(Config(), paper, 1) == ""
 
 
 def test_check_reports_bad_notes_and_exits_1(tmp_path, capsys):

@@ -9,8 +9,7 @@ import sys
 
 import pytest
 from conftest import CORPUS_JSON, DATA, ROOT, SEED, build_site, make_content, serve
-from papershelf import search
-from papershelf.read import latex
+from papershelf import latex, search
 from papershelf.read.listing import read_listing
 from papershelf.search.text import stem
 
@@ -380,7 +379,7 @@ def synthetic(tmp_path_factory):
 
 
 def test_at_ten_thousand_papers_a_word_of_one_abstract_finds_that_paper(page, synthetic):
-    from papershelf.build.load import load_archive
+    from papershelf.builder.load import load_archive
     from papershelf.config import Config
     from papershelf.search.index import field_terms
     from papershelf.search.text import stems

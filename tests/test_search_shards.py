@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 from conftest import CORPUS_JSON, DATA, ROOT, SEED, build_site, make_content
-from papershelf.build.load import load_archive
+from papershelf.builder.load import load_archive
 from papershelf.config import Config
 from papershelf.search import FIELDS, paper_words
 from papershelf.search.index import field_terms, shard_of
@@ -80,7 +80,7 @@ def sampled_queries(papers, count: int = 80, seed: int = 7) -> list[str]:
         at = chosen.randrange(len(abstract) - 1)
         queries += [word, word + " ", word[:3], " ".join(abstract[at : at + 2])]
         if paper.authors:
-            family = paper.authors[0].name.split()[-1]
+            family = paper.authors[0].split()[-1]
             queries += [family, f"author:{family} "]
         title = paper_words(paper, "title")
         queries.append(f"{title[0]} -{chosen.choice(abstract)} ")

@@ -6,7 +6,7 @@ Pelican); the generator is imported when Pelican asks for it.
 
 
 def get_generators(pelican):
-    from .build.generator import PapershelfGenerator
+    from .builder.generator import PapershelfGenerator
 
     return PapershelfGenerator
 

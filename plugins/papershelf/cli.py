@@ -8,10 +8,10 @@ import json
 import sys
 from pathlib import Path
 
+from . import latex
 from .archive.identity import normalise_title
 from .archive.model import ContentError, Entry, Problem
 from .config import Config, SettingsError
-from .read import latex
 from .read.listing import read_listing
 from .read.notes import PLACEHOLDER_CURATOR, new_note_name, note_template
 from .site.papers_markdown import export
@@ -87,7 +87,7 @@ def _content(args) -> tuple[Path, Config]:
 
 
 def _load(args):
-    from .build.load import load_archive
+    from .builder.load import load_archive
 
     content, config = _content(args)
     return load_archive(str(content), config), content, config
@@ -137,7 +137,7 @@ def cmd_new_note(args) -> int:
     (paper,) = found
     folder = content / config.notes_path
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / new_note_name(paper)
+    path = folder / new_note_name(paper.slug, len(paper.notes))
     if path.exists():
         print(f"papershelf: {path} exists already", file=sys.stderr)
         return 1

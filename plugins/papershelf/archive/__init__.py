@@ -1,9 +1,27 @@
 """The archive: listing entries merged into papers, with tags, notes and curators.
 
 Pure Python: no Pelican, no processes and no cache of its own; the build
-passes in what it remembers (see `build/load.py`).
+passes in what it remembers (see `builder/load.py`).
 """
 
-from .assemble import Archive, assemble, attach_notes, build, merge, source_digest, summary
+from .assemble import (
+    Archive,
+    assemble,
+    attach_notes,
+    authors_of,
+    build,
+    merge,
+    source_digest,
+    summary,
+)
 
-__all__ = ["Archive", "assemble", "attach_notes", "build", "merge", "source_digest", "summary"]
+__all__ = [
+    "Archive",
+    "assemble",
+    "attach_notes",
+    "authors_of",
+    "build",
+    "merge",
+    "source_digest",
+    "summary",
+]

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import pairwise
 
 from ..config import Config
 from ..digest import Compute, compute_here, digest
-from ..read.api_json import ARXIV_ID_RE
-from .identity import claim_slug, normalise_title, paper_keys, slugify
+from .identity import ARXIV_ID_RE, claim_slug, normalise_title, paper_keys, slugify
 from .model import LISTED_FIELDS, Author, Curator, Entry, Note, Paper, Problem, Sighting, Tag
 from .tags import assign_tags
 
@@ -118,10 +118,11 @@ def assemble(
     notes: list[Note] | None,
     config: Config,
     compute_topics: Compute = compute_here,
+    authors: dict[str, Author] | None = None,
 ) -> Archive:
     """The archive of merged papers (see `merge`): neighbours within a date,
     notes attached, tags, curators. `entries` counts the entries the papers
-    were merged from."""
+    were merged from; `authors` can be `authors_of` the papers, found before."""
     by_date: dict[dt.date, list[Paper]] = {}
     for paper in papers:
         by_date.setdefault(paper.date, []).append(paper)
@@ -145,7 +146,7 @@ def assemble(
         notes=sorted(attached, key=_note_order, reverse=True),
         curated=curated,
         curators=_curators(attached, config),
-        authors=_authors(papers, config),
+        authors=authors_of(papers, config) if authors is None else authors,
         problems=problems,
     )
 
@@ -256,22 +257,33 @@ def _curators(notes: list[Note], config: Config) -> list[Curator]:
     return curators
 
 
-def _authors(papers: list[Paper], config: Config) -> dict[str, Author]:
+def authors_of(papers: list[Paper], config: Config) -> dict[str, Author]:
     """Authors named on at least `author_min_papers` papers, by every name as
     written: one author however a listing spells the name's case or spacing.
-    None when author pages are off (`author_save_as` empty)."""
+    None when author pages are off (`author_save_as` empty). They depend on
+    the listings alone: a cache can keep them with the merged papers."""
     if not config.author_save_as:
         return {}
-    by_key: dict[str, Author] = {}
     key_of: dict[str, str] = {}  # name as written -> its key
-    for paper in papers:  # newest first: the newest spelling names the page
-        for name in dict.fromkeys(paper.authors):
-            if name not in key_of:
-                key_of[name] = normalise_title(name) or name
-            author = by_key.setdefault(key_of[name], Author(name, ""))
-            if not author.papers or author.papers[-1] is not paper:
-                author.papers.append(paper)
-    kept = {key: a for key, a in by_key.items() if len(a.papers) >= config.author_min_papers}
+    papers_of: dict[str, list[Paper]] = {}  # key -> papers, newest first
+    named: dict[str, str] = {}  # key -> the newest paper's spelling
+    for paper in papers:
+        for name in paper.authors:
+            key = key_of.get(name)
+            if key is None:  # names are plain text: no LaTeX to resolve
+                key = key_of[name] = unicodedata.normalize(
+                    "NFKC", " ".join(name.split())
+                ).casefold()
+            theirs = papers_of.get(key)
+            if theirs is None:
+                papers_of[key], named[key] = [paper], name
+            elif theirs[-1] is not paper:
+                theirs.append(paper)
+    kept = {
+        key: Author(named[key], "", theirs)
+        for key, theirs in papers_of.items()
+        if len(theirs) >= config.author_min_papers
+    }
     taken: set[str] = set()
     for key, author in sorted(kept.items(), key=lambda item: (item[1].name.casefold(), item[0])):
         author.slug = claim_slug(slugify(author.name), taken, key)

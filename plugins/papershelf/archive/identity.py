@@ -10,13 +10,15 @@ from collections.abc import Callable, Iterable
 
 from unidecode import unidecode
 
-from ..read import latex
+from .. import latex
 from .model import Entry
 
 _NOT_WORD = re.compile(r"[\W_]+")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 SLUG_MAX = 80
 TITLE_KEY = "title:"  # the key of a paper no listing gives an arXiv id
+# An arXiv id, new style (2411.15124) or old (hep-th/9901001), perhaps with a version.
+ARXIV_ID_RE = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z][a-z.\-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
 
 
 def normalise_title(title: str) -> str:

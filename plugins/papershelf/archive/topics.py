@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..read import latex
+from .. import latex
 
 
 def fold(text: str) -> str:

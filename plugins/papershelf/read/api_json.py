@@ -11,10 +11,10 @@ import datetime as dt
 import json
 import re
 
+from .. import latex
+from ..archive.identity import ARXIV_ID_RE
 from ..archive.model import Entry, Problem
-from . import latex
 
-ARXIV_ID_RE = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z][a-z.\-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
 _WHITESPACE = re.compile(r"[ \t\u00a0]+")
 
 

@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from .. import latex
 from ..archive import dates
 from ..archive.model import Entry, Problem
-from . import latex
 
 HEADER_LINES = frozenset(
     {

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import httpx
 
+from .. import latex
 from ..archive.dates import snapshot_from_name
 from ..archive.identity import entry_keys, normalise_title
 from ..archive.model import Entry, Problem
-from . import latex
 from .copied_text import header_date
 from .listing import READERS, decode, listing_files, read_listing
 

@@ -27,7 +27,7 @@ def read_listing(
     The snapshot date comes from the file name unless it is given. `display`
     is how problems name the file (a path relative to the content folder).
     `remember(key, compute)` can give a result computed before for the same
-    name, date and bytes (see `cache.py`).
+    name, date and bytes (see `builder/cache.py`).
     """
     key, parse = listing_reader(path, snapshot, display)
     return remember(key, parse) if remember and key else parse()

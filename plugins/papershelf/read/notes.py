@@ -9,7 +9,7 @@
     The note, in Markdown.
 
 The header ends at the first blank line, as in Pelican's Markdown reader.
-Which paper a note is about is decided by the archive (`archive.py`).
+Which paper a note is about is decided by the archive (`archive/assemble.py`).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ import re
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from .. import latex
 from ..archive.model import Note, Paper, Problem
 from ..config import Config
-from . import latex
 from .listing import decode
 
 KEYS = {"paper", "curator", "date", "tags", "summary"}
@@ -163,19 +163,19 @@ def note_template(
     )
 
 
-def new_note_name(paper: Paper) -> str:
-    """A file name for the next note about a paper."""
-    count = len(paper.notes)
-    return f"{paper.slug}.md" if count == 0 else f"{paper.slug}-{count + 1}.md"
+def new_note_name(slug: str, notes: int) -> str:
+    """A file name for the next note about a paper that has `notes` notes."""
+    return f"{slug}.md" if notes == 0 else f"{slug}-{notes + 1}.md"
 
 
-def new_note_url(config: Config, paper: Paper) -> str:
-    """GitHub's new-file page, prefilled with a note about the paper."""
+def new_note_url(config: Config, paper, notes: int) -> str:
+    """GitHub's new-file page, prefilled with the next note about a paper
+    (one with a slug, title and arXiv id) that has `notes` notes."""
     if not config.repo_url:
         return ""
     query = urlencode(
         {
-            "filename": f"{config.repo_notes_path}/{new_note_name(paper)}",
+            "filename": f"{config.repo_notes_path}/{new_note_name(paper.slug, notes)}",
             "value": note_template(paper),
         },
         quote_via=quote,

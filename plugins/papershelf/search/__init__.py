@@ -15,8 +15,8 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from .. import latex
 from ..archive.dates import long_date
-from ..read import latex
 from ..site.records import Paper
 from .index import FIELDS, FORMAT, build_shards
 from .text import normalise, normalised_words, stems, words
@@ -39,7 +39,7 @@ _FIELD_TEXT: dict[str, Callable[[Paper], str]] = {
     "title": lambda paper: normalise(latex.plain(paper.title)),
     "tags": lambda paper: normalise(", ".join(t.name for t in paper.tags)),
     "arxiv": lambda paper: normalise(paper.arxiv_id or ""),
-    "authors": lambda paper: normalise(", ".join(author.name for author in paper.authors)),
+    "authors": lambda paper: normalise(", ".join(paper.authors)),
     "abstract": lambda paper: normalise(latex.plain(paper.abstract)),
 }
 # Fields that come from the listings alone, remembered by the paper's `source`.
@@ -136,7 +136,7 @@ def _paper_blocks(papers: Sequence[Paper], tag_number: dict[str, int]) -> dict[s
                 long_date(paper.date),
                 [tag_number[tag.name] for tag in paper.tags],
                 paper.upvotes,
-                [author.name for author in paper.authors[:AUTHORS_SHOWN]],
+                list(paper.authors[:AUTHORS_SHOWN]),
                 len(paper.authors) or paper.authors_count or 0,
                 " ".join(latex.plain(paper.abstract).split()),
             ]

@@ -7,7 +7,7 @@ import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from ..read import latex
+from .. import latex
 from .records import Paper
 
 
@@ -28,9 +28,7 @@ class FeedItem:
 
 
 def feed_item(paper: Paper, content: str) -> FeedItem:
-    authors = [author.name for author in paper.authors[:3]] + (
-        ["et al."] if len(paper.authors) > 3 else []
-    )
+    authors = list(paper.authors[:3]) + (["et al."] if len(paper.authors) > 3 else [])
     return FeedItem(
         title=html.escape(latex.plain(paper.title)),
         url=paper.url,

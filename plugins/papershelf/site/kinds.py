@@ -4,7 +4,8 @@ A kind says which pages exist (paths from the URL settings), the template
 that renders them and the values it is given: records (see `records.py`)
 and nothing else, so that what a page shows is what its fingerprint covers.
 Values worth computing only for a page that is written (HTML of an
-abstract) come from `derive(values)`, which may use nothing but the values.
+abstract) come from `derive(values)`, which may use nothing but the values and
+the settings.
 
 To add a kind: a function here that yields its outputs, an entry in KINDS,
 a template, and its URL settings in config.py (see CONTRIBUTING.md).
@@ -15,6 +16,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from markupsafe import Markup
 
@@ -27,8 +29,7 @@ from .layout import Layout, neighbours, paginate
 Values = dict
 
 
-@dataclass(frozen=True)
-class Output:
+class Output(NamedTuple):
     """One file of the site, and everything it is made from."""
 
     save_as: str
@@ -46,22 +47,23 @@ class Kind:
 
 
 def papers(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
+    derive = functools.partial(_paper_html, config)  # settings: in every fingerprint
     for paper in archive.papers:
         values = {
             "paper": layout.papers[paper.key],
             "day": layout.day_of[paper.date],
             "notes": layout.notes.get(paper.key, ()),
             # Neighbours within the day, as the archive orders it.
-            "previous": layout.titled[paper.previous.key] if paper.previous else None,
-            "next": layout.titled[paper.next.key] if paper.next else None,
-            "new_note_url": new_note_url(config, paper),
+            "previous": layout.papers[paper.previous.key] if paper.previous else None,
+            "next": layout.papers[paper.next.key] if paper.next else None,
         }
-        yield Output(paper.save_as, values, "paper", url=paper.url, derive=_paper_html)
+        yield Output(paper.save_as, values, "paper", url=paper.url, derive=derive)
 
 
-def _paper_html(values: Values) -> Values:
-    render = _note_renderer()
+def _paper_html(config: Config, values: Values) -> Values:
+    render, paper = _note_renderer(), values["paper"]
     return {
+        "new_note_url": new_note_url(config, paper, paper.note_count),
         "content": Markup(markup.abstract_html(values["paper"].abstract)),
         "note_html": [Markup(render(n.body, ids=f"note-{n.number}-")) for n in values["notes"]],
     }

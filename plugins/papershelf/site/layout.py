@@ -19,7 +19,7 @@ class Layout:
     """Records of the archive, and where each kind of page finds them."""
 
     papers: dict[str, records.Paper]  # by paper key, in archive order
-    titled: dict[str, records.Titled]  # by paper key
+    titled: dict[str, records.Titled]  # papers with notes, by key
     notes: dict[str, tuple[records.Note, ...]]  # by paper key, oldest first
     days: list[records.Day]  # newest first
     day_of: dict[dt.date, records.Day]
@@ -34,15 +34,9 @@ class Layout:
 
 def lay_out(archive: Archive, config: Config) -> Layout:
     tag_links = {tag.name: records.Named(tag.name, tag.url) for tag in archive.tags}
-    author_links: dict[str, records.Named] = {}
-    papers: dict[str, records.Paper] = {}
-    for paper in archive.papers:
-        for name in paper.authors:
-            if name not in author_links:
-                author = archive.authors.get(name)
-                author_links[name] = records.Named(name, author.url if author else "")
-        papers[paper.key] = _paper(paper, tag_links, author_links)
-    titled = {paper.key: records.Titled(paper.title, paper.url) for paper in archive.papers}
+    author_urls = {name: author.url for name, author in archive.authors.items()}
+    papers = {paper.key: _paper(paper, tag_links, author_urls) for paper in archive.papers}
+    titled = {p.key: records.Titled(p.title, p.url) for p in archive.papers if p.notes}
     curators = {
         curator.name: records.Named(curator.name, curator.url) for curator in archive.curators
     }
@@ -96,24 +90,17 @@ def lay_out(archive: Archive, config: Config) -> Layout:
 
 
 def _paper(paper: archive.Paper, tags: dict, authors: dict) -> records.Paper:
+    """The record of a paper: what its listings decide (every listed field,
+    as the archive has it, and the links made from them), and the rest."""
+    listed = [getattr(paper, name) for name in records.LISTED_SHOWN]  # the record's first fields
+    listed[-1] = tuple(listed[-1])  # sightings, a list in the archive
     return records.Paper(
-        key=paper.key,
-        slug=paper.slug,
-        url=paper.url,
-        title=paper.title,
-        abstract=paper.abstract,
-        date=paper.date,
-        dated=paper.dated,
-        authors=tuple(authors[name] for name in paper.authors),
-        authors_count=paper.authors_count,
-        upvotes=paper.upvotes,
-        arxiv_id=paper.arxiv_id,
+        *listed,
         links=tuple(paper_links(paper.arxiv_id, paper.links)),
-        keywords=paper.keywords,
-        sightings=tuple(paper.sightings),
+        source=paper.source,
+        author_urls=tuple(authors.get(name, "") for name in paper.authors),
         tags=tuple(tags[tag.name] for tag in paper.tags),
         note_count=len(paper.notes),
-        source=paper.source,
     )
 
 

@@ -6,7 +6,7 @@ import re
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from ..read.latex import href
+from ..latex import href
 
 _CODE_HOSTS = {"github.com", "gitlab.com", "huggingface.co", "hf.co"}
 # huggingface.co/<owner>/<repo> is a model; these prefixes name other repositories.

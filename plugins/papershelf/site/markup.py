@@ -20,8 +20,8 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from pygments.formatters import HtmlFormatter
 
-from ..read import latex
-from ..read.latex import MATH_PATTERN
+from .. import latex
+from ..latex import MATH_PATTERN
 
 EXTENSIONS = [
     "tables",

@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 
-from ..read import latex
+from .. import latex
 from .records import Note, Paper
 
 FORMAT = "papershelf-papers"
@@ -39,7 +39,7 @@ def paper_record(paper: Paper, notes: tuple[Note, ...] = (), siteurl: str = "") 
         "title": latex.plain(paper.title),
         "date": paper.date.isoformat(),
         "dated": paper.dated,
-        "authors": [author.name for author in paper.authors],
+        "authors": list(paper.authors),
         "authors_count": paper.authors_count,
         "upvotes": paper.upvotes,
         "tags": [tag.name for tag in paper.tags],

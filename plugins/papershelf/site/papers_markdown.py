@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import latex
 from ..archive.model import Paper
-from ..read import latex
 
 
 def metadata(paper: Paper) -> dict[str, str]:

@@ -18,20 +18,26 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
-import io
 import pickle
 from dataclasses import dataclass
 
-from ..archive.model import Sighting
+from ..archive.model import LISTED_FIELDS, Sighting
 from .links import Link as PaperLink
 
 
 class Record:
-    """A frozen dataclass of plain data, with a digest of all its fields."""
+    """A frozen dataclass of plain data, with a digest of all its fields.
+
+    Pickled, a record is its digest (see `values_digest`): records are for
+    templates and fingerprints, and never leave the process that made them.
+    """
 
     @functools.cached_property
     def digest(self) -> bytes:
         return values_digest(*(getattr(self, name) for name in _field_names(type(self))))
+
+    def __reduce_ex__(self, protocol):
+        return _by_digest, (self.digest,)
 
 
 @functools.cache
@@ -43,19 +49,9 @@ def _by_digest(digest: bytes) -> bytes:
     return digest
 
 
-class _Pickler(pickle.Pickler):
-    # Called for every value that is not a str, int, tuple... (so rarely).
-    def reducer_override(self, value):
-        if isinstance(value, Record):
-            return _by_digest, (value.digest,)
-        return NotImplemented
-
-
 def values_digest(*values) -> bytes:
     """A fingerprint of plain values, records among them by their digest."""
-    buffer = io.BytesIO()
-    _Pickler(buffer, protocol=5).dump(values)
-    return hashlib.blake2b(buffer.getbuffer(), digest_size=16).digest()
+    return hashlib.blake2b(pickle.dumps(values, protocol=5), digest_size=16).digest()
 
 
 record = dataclass(frozen=True, eq=False)
@@ -81,6 +77,7 @@ class Titled(Record):
 class Paper(Record):
     """Everything pages and lists show of a paper, but its notes' text."""
 
+    # As the archive's paper has them (see LISTED_SHOWN):
     key: str
     slug: str
     url: str
@@ -88,16 +85,35 @@ class Paper(Record):
     abstract: str
     date: dt.date
     dated: bool
-    authors: tuple[Named, ...]
+    authors: tuple[str, ...]  # names, as the listings give them
     authors_count: int | None
     upvotes: int | None
     arxiv_id: str | None
-    links: tuple[PaperLink, ...]  # arXiv, code and project pages
     keywords: tuple[str, ...]
     sightings: tuple[Sighting, ...]
+    # Made from them:
+    links: tuple[PaperLink, ...]  # arXiv, code and project pages
+    source: bytes  # a digest of what the listings say (see `archive.source_digest`)
+    # The rest:
+    author_urls: tuple[str, ...]  # each author's page, or ""
     tags: tuple[Named, ...]
     note_count: int
-    source: bytes  # a digest of what the listings say (see `archive.source_digest`)
+
+    @functools.cached_property
+    def digest(self) -> bytes:
+        """`source` stands for the fields the listings decide, which `lay_out`
+        copies from the archive's paper (and `links`, made from them); the
+        others are digested as they are."""
+        return values_digest(self.source, *(getattr(self, name) for name in _ADDED))
+
+
+# A paper record's first fields, up to `sightings`: listed fields of the
+# archive's paper, as it has them (`lay_out` copies them in this order).
+LISTED_SHOWN = _field_names(Paper)[: _field_names(Paper).index("sightings") + 1]
+# Fields of a paper's record that its listings do not decide.
+_ADDED = tuple(
+    f.name for f in dataclasses.fields(Paper) if f.name not in (*LISTED_FIELDS, "links", "source")
+)
 
 
 @record

@@ -16,8 +16,9 @@ build from scratch). Two kinds of things are kept:
   unchanged and that is still as it was written is neither rendered nor
   written again; a file the build no longer makes is deleted.
 
-Every cache is keyed on a fingerprint of papershelf's own code and the
-theme's templates, so a new version or a template edit starts from scratch.
+Every cache is keyed on a fingerprint of papershelf's own code, so a new
+version starts from scratch; templates are part of each file's fingerprint
+(see `fingerprints.py`).
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ class BuildCache:
     """The caches of one build; `save` keeps them for the next."""
 
     path: Path | None  # None: caching is off
-    key: bytes  # code and templates: anything else starts from scratch
+    key: bytes  # the code: other code starts from scratch
     output: str
     load: bool = True
     memos: dict[str, dict] = field(default_factory=dict)  # the last build's, once read

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from jinja2 import Environment, meta, nodes
 
-from ..digest import digest
+from ..digest import Remember, data_digest, digest
 from ..site.kinds import Output
 from ..site.records import values_digest
 
@@ -28,11 +28,13 @@ TEMPLATE_GLOBALS = {"paper_item": "_paper_item.html", "tag_links": "_macros.html
 
 
 class Fingerprints:
-    """Fingerprints of the files of one build."""
+    """Fingerprints of the files of one build. `remember(key, compute)` can
+    give the templates a template names, found before for the same source."""
 
-    def __init__(self, env: Environment, common: bytes) -> None:
+    def __init__(self, env: Environment, common: bytes, remember: Remember | None = None) -> None:
         self.env = env
         self.common = common
+        self.remember = remember or (lambda key, compute: compute())
         self._templates: dict[str, bytes] = {}
 
     def of(self, output: Output) -> bytes:
@@ -43,8 +45,7 @@ class Fingerprints:
         """A digest of the sources of a template and of all it uses."""
         if name not in self._templates:
             used = sorted(self.uses(name))
-            sources = [self.env.loader.get_source(self.env, each)[0] for each in used]
-            self._templates[name] = digest(used, sources)
+            self._templates[name] = digest(used, [self._source(each) for each in used])
         return self._templates[name]
 
     def uses(self, name: str) -> list[str]:
@@ -54,18 +55,30 @@ class Fingerprints:
         found, todo = [], [name]
         while todo:
             current = todo.pop()
-            if current in found:
-                continue
-            found.append(current)
-            source = self.env.loader.get_source(self.env, current)[0]
+            if current not in found:
+                found.append(current)
+                named = self._named(current)
+                if named is None:
+                    return sorted(self.env.list_templates())
+                todo += named
+        return found
+
+    def _source(self, name: str) -> str:
+        return self.env.loader.get_source(self.env, name)[0]
+
+    def _named(self, name: str) -> list[str] | None:
+        """The templates a template names itself (None: one by an expression)."""
+        source = self._source(name)
+
+        def parse() -> list[str] | None:
             tree = self.env.parse(source)
             named = list(meta.find_referenced_templates(tree))
             if None in named:
-                return sorted(self.env.list_templates())
-            named += [
+                return None
+            return named + [
                 TEMPLATE_GLOBALS[node.name]
                 for node in tree.find_all(nodes.Name)
                 if node.name in TEMPLATE_GLOBALS
             ]
-            todo += named
-        return found
+
+        return self.remember(data_digest(source.encode()), parse)

@@ -18,11 +18,11 @@ from pelican.log import console
 from pelican.utils import path_to_url
 from pelican.writers import get_relative_path
 
+from .. import latex
 from ..archive.dates import long_date
 from ..archive.model import ContentError
 from ..config import Config, SettingsError
 from ..digest import data_digest, digest, tree_digest
-from ..read import latex
 from ..search import build_search_index
 from ..search.text import known_stems, stems
 from ..site import kinds, markup, templating
@@ -166,7 +166,8 @@ class PapershelfGenerator(Generator):
         shared = {key: value for key, value in self.context.items() if key.isupper()}
         shared.update(pages=menu, papershelf=self.context["papershelf"])
         common = digest(settings_digest(self.settings), values_digest(menu, shared["papershelf"]))
-        self._prints = prints = Fingerprints(self.env, common)
+        uses = functools.partial(cache.remember, "template uses")
+        self._prints = prints = Fingerprints(self.env, common, uses)
 
         tasks: list[Callable[[], tuple]] = []  # one a file, run by `workers.run`
         search, templates = None, {"_paper_item"}

@@ -27,12 +27,9 @@ import multiprocessing
 import os
 import traceback
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from ..digest import Remember
-
-if TYPE_CHECKING:
-    from .cache import BuildCache
 
 T = TypeVar("T")
 CHUNK = 16  # tasks taken at a time: small enough to even out, big enough to be cheap
@@ -171,7 +168,7 @@ class Memos:
     each process saves what it computed as shards of the memo (see
     `BuildCache.shard`), so that nothing travels back to this one."""
 
-    def __init__(self, cache: BuildCache) -> None:
+    def __init__(self, cache) -> None:  # a BuildCache
         self.cache = cache
         self._fresh: dict[str, dict] = {}  # memo -> name -> (fingerprint, value), this process's
 

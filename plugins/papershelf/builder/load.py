@@ -6,8 +6,8 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from ..archive import Archive, assemble, merge, summary
-from ..archive.model import ContentError, Entry, Note, Paper, Problem
+from ..archive import Archive, assemble, authors_of, merge, summary
+from ..archive.model import Author, ContentError, Entry, Note, Paper, Problem
 from ..config import Config
 from ..digest import Compute, digest
 from ..read.listing import content_files, listing_files, listing_reader
@@ -61,18 +61,21 @@ def load_archive(content_path: str, config: Config, cache: BuildCache | None = N
     """
     names, readers, missing = listing_readers(content_path, config)
 
-    def merged() -> tuple[list[str], list[Paper], int, list[Problem]]:
+    def merged() -> tuple[list[str], list[Paper], dict[str, Author], int, list[Problem]]:
         entries, problems = read_listings(readers, config, cache)
         problems = missing + problems
-        return names, merge(entries, config) if not problems else [], len(entries), problems
+        papers = merge(entries, config) if not problems else []
+        return names, papers, authors_of(papers, config), len(entries), problems
 
     if cache is None:
-        names, papers, entries, problems = merged()
+        names, papers, authors, entries, problems = merged()
     else:
-        # Every file by name and as read, and the settings that give papers their URLs.
+        # Every file by name and as read, and the settings that give papers and
+        # authors their URLs.
         files = [key for key, _ in readers]
-        key = digest(names, files, config.listings_path, config.paper_url, config.paper_save_as)
-        names, papers, entries, problems = cache.remember("papers", key, merged)
+        urls = [config.paper_url, config.paper_save_as, config.author_url, config.author_save_as]
+        key = digest(names, files, config.listings_path, urls, config.author_min_papers)
+        names, papers, authors, entries, problems = cache.remember("papers", key, merged)
         # Saved as they are now: the archive adds notes and tags to its papers.
         cache.keep("listings", beside=True)
         cache.keep("papers", beside=True)
@@ -80,7 +83,8 @@ def load_archive(content_path: str, config: Config, cache: BuildCache | None = N
     notes, trouble = read_notes(content_path, config)
     problems = problems + trouble
     if not problems:
-        archive = assemble(papers, entries, names, notes, config, _compute(config, cache, "topics"))
+        topics = _compute(config, cache, "topics")
+        archive = assemble(papers, entries, names, notes, config, topics, authors)
         problems += archive.problems
     if problems:
         line = summary(len(names), entries, errors=len(problems))
