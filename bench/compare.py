@@ -9,7 +9,9 @@ sites file by file, showing what differs beyond links to author pages (new
 pages and links are listed, not counted as differences).
 
 The other version is exported with `git archive` into the work folder and
-runs with this checkout's virtual environment.
+runs with this checkout's virtual environment. AFTER_SETTINGS adds Pelican
+`-e` settings to this checkout's builds only (a setting the other version
+lacks): AFTER_SETTINGS='PAPERSHELF_AUTHOR_SAVE_AS=""', say.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ def build(tree: Path, content: Path, output: Path, cache: Path):
     """A build by the checkout in `tree`: its plugin and settings, from its folder."""
     command = ["env", f"PYTHONPATH={tree / 'plugins'}", str(BIN / "pelican"), str(content)]
     command += ["-o", str(output), "-s", str(tree / "pelicanconf.py"), "--cache-path", str(cache)]
+    if tree == ROOT and os.environ.get("AFTER_SETTINGS"):
+        command += ["-e", *os.environ["AFTER_SETTINGS"].split()]
     return timed(command, cwd=tree)
 
 

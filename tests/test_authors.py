@@ -1,7 +1,7 @@
 """Author pages: one per author named on enough papers, linked from their names."""
 
 from bs4 import BeautifulSoup
-from conftest import CORPUS_JSON, build_site, make_content
+from conftest import CORPUS_JSON, build_site, make_content, nu_problems
 from papershelf.archive.identity import claim_slug, short_hash
 
 
@@ -61,3 +61,10 @@ def test_a_taken_slug_gets_a_hash_of_the_first_distinction_that_frees_it():
     third = claim_slug("c", taken, "c#", "tag three")
     assert third == "c-" + short_hash("tag three")
     assert taken == {"c", second, third}
+
+
+def test_author_pages_and_linked_names_are_valid_html(corpus_site):
+    papers = sorted((corpus_site / "papers").glob("*/index.html"))[:3]
+    day = corpus_site / "dates" / "2026" / "03" / "02" / "index.html"
+    pages = [corpus_site / "authors" / "xiangxiang-chu" / "index.html", day, *papers]
+    assert nu_problems(pages) == []

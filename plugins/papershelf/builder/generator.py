@@ -252,7 +252,8 @@ class PapershelfGenerator(Generator):
         siteurl = "" if self.settings["RELATIVE_URLS"] else self.settings["SITEURL"]
 
         def record(paper, notes) -> str:
-            made_of = values_digest(paper, notes, siteurl)
+            # Digests side by side: each is a fixed 16 bytes, and the URL comes last.
+            made_of = b"".join([paper.digest, *(note.digest for note in notes), siteurl.encode()])
             return self.memos.remember_as(
                 "records", paper.key, made_of, lambda: record_json(paper, notes, siteurl)
             )
