@@ -4,9 +4,10 @@ For each size (10,000 papers; 50,000 too with BENCH_LARGE=1) both versions
 build the same synthetic archive, their builds alternating so that a busy
 machine slows both alike: BENCH_RUNS cold builds each, then a rebuild after
 editing one note and after adding one day's listing. It reports medians of
-wall and CPU seconds, peak memory, and the ratio; then it compares the two
-sites file by file, showing what differs beyond links to author pages (new
-pages and links are listed, not counted as differences).
+wall and CPU seconds, peak memory, and the ratio (into bench/COMPARE.md);
+then it compares the two sites file by file, showing what differs beyond
+links to author pages (new pages and links are listed, not counted as
+differences).
 
 The other version is exported with `git archive` into the work folder and
 runs with this checkout's virtual environment. AFTER_SETTINGS adds Pelican
@@ -143,6 +144,9 @@ def main() -> None:
             print(f"comparing at {size:,} papers...", flush=True)
             results[size] = compare(size, work, trees)
     text = report(revision, results)
+    if os.environ.get("AFTER_SETTINGS"):
+        text += f"\nThis checkout's builds with: {os.environ['AFTER_SETTINGS']}\n"
+    (ROOT / "bench" / "COMPARE.md").write_text(text)
     print(text)
 
 
