@@ -64,7 +64,7 @@ def _paper_html(config: Config, values: Values) -> Values:
     render, paper = _note_renderer(), values["paper"]
     return {
         "new_note_url": new_note_url(config, paper, paper.note_count),
-        "content": Markup(markup.abstract_html(values["paper"].abstract)),
+        "content": Markup(markup.abstract_html(paper.abstract)),
         "note_html": [Markup(render(n.body, ids=f"note-{n.number}-")) for n in values["notes"]],
     }
 
