@@ -23,7 +23,7 @@ from ..archive.dates import long_date
 from ..archive.model import ContentError
 from ..config import Config, SettingsError
 from ..digest import data_digest, digest, tree_digest
-from ..search import build_search_index
+from ..search import index_of
 from ..search.text import known_stems, stems
 from ..site import kinds, markup, templating
 from ..site.feeds import feed_items
@@ -278,13 +278,10 @@ class PapershelfGenerator(Generator):
             """The files (written or not), how many were left as they were,
             and a line for the summary."""
             remember = functools.partial(cache.remember, "search words")
-            tag_urls = {tag.name: tag.url for tag in values["tags"]}
             known = cache.recall("search stems", b"") or {}
             known_stems(known)
             with workers.without_collection():  # lists of words, millions
-                built = build_search_index(
-                    values["papers"], values["summaries"], tag_urls, remember
-                )
+                built = index_of(values, remember)
                 cache.keep("search words")
                 if len(stems()) != len(known):
                     cache.store("search stems", b"", dict(stems()))

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 
 from .. import latex
 from ..archive.dates import long_date
+from ..config import Config
+from ..site.kinds import search_files
+from ..site.layout import lay_out
 from ..site.records import Paper
 from .index import FIELDS, FORMAT, build_shards
 from .text import normalise, normalised_words, stems, words
@@ -26,6 +29,7 @@ __all__ = [
     "SearchFiles",
     "build_search_index",
     "index_archive",
+    "index_of",
     "normalise",
     "paper_words",
     "words",
@@ -108,16 +112,15 @@ def build_search_index(
     return SearchFiles(files=files, summary=summary)
 
 
-def index_archive(archive, config=None, remember: Callable | None = None) -> SearchFiles:
-    """The search files of an archive, as the build makes them (its `search
-    files` page kind gives the values)."""
-    from ..config import Config
-    from ..site.kinds import search_files
-    from ..site.layout import lay_out
-
+def index_archive(archive, config: Config | None = None, remember: Callable | None = None):
+    """The search files of an archive, as the build makes them."""
     config = config or Config()
     (output,) = search_files(archive, lay_out(archive, config), config)
-    values = output.values
+    return index_of(output.values, remember)
+
+
+def index_of(values: dict, remember: Callable | None = None) -> SearchFiles:
+    """The search files of the `search files` page kind's values."""
     tag_urls = {tag.name: tag.url for tag in values["tags"]}
     return build_search_index(values["papers"], values["summaries"], tag_urls, remember)
 
