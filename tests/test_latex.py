@@ -20,10 +20,19 @@ from papershelf.site.markup import Renderer
         ('na\\"{\\i}ve', "naïve"),
         ("9.0\\% better, \\$5 and R\\&D", "9.0% better, $5 and R&D"),
         ("{\\em labeled} and \\textbf{bold}", "labeled and bold"),
+        ("the ``complexity wall,'' as typed", "the \u201ccomplexity wall,\u201d as typed"),
+        ("``reinvent the wheel''", "\u201creinvent the wheel\u201d"),
+        ("it's the authors' own", "it's the authors' own"),
     ],
 )
 def test_latex_remnants_become_text(source, text):
     assert latex.plain(source) == text
+
+
+def test_tex_quotes_are_curly_in_text_but_not_in_math_or_code():
+    source = "``cold-start'' with $f''(x)$ and \\texttt{a''}"
+    assert latex.plain(source) == "\u201ccold-start\u201d with $f''(x)$ and a''"
+    assert latex.html(source).startswith("\u201ccold-start\u201d with")
 
 
 def test_emphasis_math_and_links_are_spans():

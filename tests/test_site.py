@@ -37,7 +37,9 @@ def test_a_paper_page_shows_everything_known_about_the_paper(seed_site):
     assert soup.find("a", class_="link-code")["href"] == "https://github.com/YZY-stack/DF40"
     abstract = soup.find(class_="abstract")
     assert abstract.find("a", href="https://github.com/YZY-stack/DF40")
-    assert "listings/2025-12-15.txt" in soup.find(class_="sightings").get_text()
+    seen = soup.find(class_="sightings")
+    assert "listings/2025-12-15.txt" in seen.get_text()
+    assert seen.find("a")["href"] == "../../dates/2025/12/15/"  # the listing's day
     assert soup.find("meta", attrs={"name": "description"})["content"].startswith("We propose")
 
 

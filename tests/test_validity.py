@@ -122,3 +122,17 @@ def test_the_tags_page_sorts_from_the_keyboard(browser, seed_url):
     assert page.locator("#by-name").is_visible()
     assert not page.locator("#by-count").is_visible()
     page.close()
+
+
+def test_the_citation_is_copied_from_the_keyboard(browser, seed_url):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(seed_url + NOTE_PAGE)
+    assert tab_to(page, "Copy BibTeX", presses=200)
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.getElementById('bibtex-status').textContent !== ''")
+    assert page.locator("#bibtex-status").text_content() == "Copied."
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.locator("#bibtex").text_content()
+    assert copied.startswith("@misc{")
+    context.close()

@@ -57,6 +57,11 @@ class Config:
     tag_feed_save_as: str = "feeds/tags/{slug}.atom.xml"
     feed_size: int = 50  # papers per feed, newest first
     export_save_as: str = "papers.json"
+    # Every paper's BibTeX entry, for the archive and for each tag.
+    bib_url: str = "papers.bib"
+    bib_save_as: str = "papers.bib"
+    tag_bib_url: str = "tags/{slug}/papers.bib"
+    tag_bib_save_as: str = "tags/{slug}/papers.bib"
     search_url: str = "search/"
     search_save_as: str = "search/index.html"
     # The search index's manifest; its shards and result blocks go in folders beside it.
@@ -81,11 +86,14 @@ class Config:
     broad_topic_share: float = 0.5  # warn about a topic that tags more of the archive
     keyword_tags: Mapping = field(default_factory=dict)  # {API ai_keyword: tag}
     jobs: int = 0  # processes that render pages; 0: one per core
+    # Not a setting of its own: Pelican's SITEURL when links are absolute, else
+    # "" (a citation or papers.json then has no site to point to).
+    site_root: str = field(default="", metadata={"pelican": True})
 
     @classmethod
     def from_settings(cls, settings: Mapping) -> Config:
-        fields = {f.name.upper(): f for f in dataclasses.fields(cls)}
-        values = {}
+        fields = {f.name.upper(): f for f in dataclasses.fields(cls) if not f.metadata}
+        values = {"site_root": "" if settings.get("RELATIVE_URLS") else settings.get("SITEURL", "")}
         for key, value in settings.items():
             if not key.startswith(PREFIX):
                 continue

@@ -2,9 +2,10 @@
 
 Listings are copied from arXiv-derived pages, so titles and abstracts carry
 LaTeX: accent commands (``T\\"ULU``), escaped symbols (``\\%``), emphasis
-(``{\\em labeled}``, ``\\textbf{...}``) and ``$...$`` math. `spans()` is the one
-place that reads them; `plain()`, `markdown()` and `html()` only present the
-spans, so every output agrees on what the text says.
+(``{\\em labeled}``, ``\\textbf{...}``), TeX quotes (````like this''``) and
+``$...$`` math. `spans()` is the one place that reads them; `plain()`,
+`markdown()` and `html()` only present the spans, so every output agrees on
+what the text says.
 """
 
 from __future__ import annotations
@@ -107,7 +108,13 @@ def spans(text: str) -> list[Span]:
 
 def _is_plain(text: str) -> bool:
     """Whether the text holds nothing to read: most text."""
-    return "\\" not in text and "$" not in text and "://" not in text
+    return (
+        "\\" not in text
+        and "$" not in text
+        and "://" not in text
+        and "``" not in text
+        and "''" not in text
+    )
 
 
 def _spans(text: str) -> tuple[Span, ...]:
@@ -129,6 +136,8 @@ def _read(text: str) -> tuple[Span, ...]:
 
     def add(kind: str, value: str) -> None:
         value = value.replace(_DOLLAR, "$")
+        if kind not in ("math", "url", "code"):
+            value = _curly_quotes(value)
         if kind == "text" and out and out[-1].kind == "text":
             out[-1] = Span("text", out[-1].text + value)
         elif value:
@@ -152,6 +161,11 @@ def _read(text: str) -> tuple[Span, ...]:
         pos = end
     add("text", text[pos:])
     return tuple(out)
+
+
+def _curly_quotes(text: str) -> str:
+    """TeX's double quotes as typographic ones: ``like this'' reads “like this”."""
+    return text.replace("``", "\u201c").replace("''", "\u201d")
 
 
 def plain(text: str) -> str:

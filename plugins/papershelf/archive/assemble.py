@@ -12,7 +12,14 @@ from itertools import pairwise
 
 from ..config import Config
 from ..digest import Compute, compute_here, digest
-from .identity import ARXIV_ID_RE, claim_slug, normalise_title, paper_keys, slugify
+from .identity import (
+    ARXIV_ID_RE,
+    citation_key,
+    claim_slug,
+    normalise_title,
+    paper_keys,
+    slugify,
+)
 from .model import LISTED_FIELDS, Author, Curator, Entry, Note, Paper, Problem, Sighting, Tag
 from .tags import assign_tags
 
@@ -33,6 +40,7 @@ class Archive:
     curators: list[Curator] = field(default_factory=list)  # by name
     authors: dict[str, Author] = field(default_factory=dict)  # by name as written, with a page
     problems: list[Problem] = field(default_factory=list)  # notes about no known paper
+    related: dict[str, tuple[Paper, ...]] = field(default_factory=dict)  # by key (related.py)
 
     @property
     def duplicates(self) -> int:
@@ -184,11 +192,14 @@ def _merge(key: str, group: list[Entry]) -> Paper:
 
 
 def _assign_slugs(papers: list[Paper]) -> None:
-    """Distinct slugs: the paper first seen keeps the plain slug (so no URL
-    depends on which papers came in between)."""
-    taken: set[str] = set()
+    """Distinct slugs and citation keys: the paper first seen keeps the plain
+    one (so neither depends on which papers came in between)."""
+    slugs: set[str] = set()
+    keys: set[str] = set()
     for paper in sorted(papers, key=lambda p: (p.sightings[0].snapshot, p.sightings[0].source)):
-        paper.slug = claim_slug(paper.slug, taken, normalise_title(paper.title), paper.key)
+        paper.slug = claim_slug(paper.slug, slugs, normalise_title(paper.title), paper.key)
+        key = citation_key(paper.authors, paper.date.year, paper.title)
+        paper.cite_key = claim_slug(key, keys, paper.key)
 
 
 def _note_order(note: Note):

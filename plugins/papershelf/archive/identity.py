@@ -1,4 +1,5 @@
-"""What makes two entries the same paper, and the slugs pages are named by."""
+"""What makes two entries the same paper, and the names it goes by: the slug
+its pages are named by and the key it is cited by."""
 
 from __future__ import annotations
 
@@ -77,3 +78,26 @@ def claim_slug(slug: str, taken: set[str], *distinctions: str) -> str:
     chosen = next((c for c in candidates if c not in taken), candidates[-1])
     taken.add(chosen)
     return chosen
+
+
+# Words a citation key skips at the start of a title, as Google Scholar's do.
+_KEY_SKIPS = frozenset(
+    {"a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "from", "by", "at", "via",
+     "is", "are", "do", "does", "can", "how", "what", "why", "when", "toward", "towards"}
+)  # fmt: skip
+
+
+def citation_key(authors: tuple[str, ...], year: int, title: str) -> str:
+    """Google Scholar's pattern: the first author's family name, the year and
+    the title's first word, in ASCII (`lambert2024tulu`); without authors,
+    the word first (`tulu2024`)."""
+    family = _ascii_words(authors[0])[-1:] if authors else []
+    word = [w for w in _ascii_words(latex.plain(title)) if w not in _KEY_SKIPS][:1]
+    if not family:
+        return "".join([*word, str(year)]) if word else f"paper{year}"
+    return "".join([*family, str(year), *word])
+
+
+def _ascii_words(text: str) -> list[str]:
+    ascii_text = unidecode(unicodedata.normalize("NFKC", text)).lower()
+    return [word for word in _NOT_SLUG.split(ascii_text) if word]

@@ -89,6 +89,7 @@ class Paper:
     tags: tuple[Tag, ...] = ()
     url: str = ""
     save_as: str = ""
+    cite_key: str = ""  # its BibTeX key, unique in the archive
     source: bytes = b""  # a digest of all the above that comes from the listings
     previous: Paper | None = field(default=None, repr=False)
     next: Paper | None = field(default=None, repr=False)
@@ -132,6 +133,8 @@ class Tag:
     save_as: str = ""
     feed_url: str = ""
     feed_save_as: str = ""
+    bib_url: str = ""
+    bib_save_as: str = ""
 
 
 @dataclass(eq=False)

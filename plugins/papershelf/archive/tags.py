@@ -97,6 +97,8 @@ def _assign_slugs(tags: list[Tag], config: Config) -> None:
         tag.save_as = config.tag_save_as.format(slug=slug)
         tag.feed_url = config.tag_feed_url.format(slug=slug)
         tag.feed_save_as = config.tag_feed_save_as.format(slug=slug)
+        tag.bib_url = config.tag_bib_url.format(slug=slug)
+        tag.bib_save_as = config.tag_bib_save_as.format(slug=slug)
 
 
 class _FoldedNames(dict):

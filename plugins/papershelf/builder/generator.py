@@ -26,6 +26,7 @@ from ..digest import data_digest, digest, tree_digest
 from ..search import index_of
 from ..search.text import known_stems, stems
 from ..site import kinds, markup, templating
+from ..site.citation import bibtex
 from ..site.feeds import feed_items
 from ..site.kinds import Output, site_links
 from ..site.layout import lay_out
@@ -218,6 +219,7 @@ class PapershelfGenerator(Generator):
         """Every list is written: save their items for the next build, and free them."""
         self.cache.keep("items")
         self.cache.keep("records")
+        self.cache.keep("bibtex")
         self._tag_lists.clear()
 
     def _put(self, save_as: str, fingerprint: bytes, text: str | Iterable[str]) -> tuple:
@@ -249,7 +251,7 @@ class PapershelfGenerator(Generator):
         return output.save_as, self.cache.wrote(output.save_as, fingerprint)
 
     def _write_json(self, output: Output, fingerprint: bytes, shared: dict, writer) -> tuple:
-        siteurl = "" if self.settings["RELATIVE_URLS"] else self.settings["SITEURL"]
+        siteurl = self.config.site_root
 
         def record(paper, notes) -> str:
             # Digests side by side: each is a fixed 16 bytes, and the URL comes last.
@@ -262,6 +264,19 @@ class PapershelfGenerator(Generator):
         return self._put(
             output.save_as, fingerprint, papers_json(values["papers"], values["notes"], record)
         )
+
+    def _write_bib(self, output: Output, fingerprint: bytes, shared: dict, writer) -> tuple:
+        root = self.config.site_root
+
+        def entry(paper) -> str:
+            made_of = paper.digest + root.encode()
+            page_url = f"{root}/{paper.url}" if root else ""
+            return self.memos.remember_as(
+                "bibtex", paper.key, made_of, lambda: bibtex(paper, page_url)
+            )
+
+        entries = (entry(paper) for paper in output.values["papers"])
+        return self._put(output.save_as, fingerprint, _separated(entries))
 
     def _search_files(self, output: Output, fingerprint: bytes) -> Callable | None:
         """The job that builds the search files, if any changed: they are
@@ -329,6 +344,12 @@ def _write_text(path: Path, text: str | Iterable[str]) -> os.stat_result:
         return os.fstat(descriptor)
     finally:
         os.close(descriptor)
+
+
+def _separated(entries: Iterable[str]) -> Iterator[str]:
+    """Entries with a blank line between them."""
+    for number, text in enumerate(entries):
+        yield "\n" + text if number else text
 
 
 def _batched(pieces: Iterable[str], size: int = 1 << 20) -> Iterator[str]:

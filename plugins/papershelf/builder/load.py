@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..archive import Archive, assemble, authors_of, merge, summary
 from ..archive.model import Author, ContentError, Entry, Note, Paper, Problem
+from ..archive.related import related_papers
 from ..config import Config
 from ..digest import Compute, digest
 from ..read.listing import content_files, listing_files, listing_reader
@@ -86,6 +87,8 @@ def load_archive(content_path: str, config: Config, cache: BuildCache | None = N
         topics = _compute(config, cache, "topics")
         archive = assemble(papers, entries, names, notes, config, topics, authors)
         problems += archive.problems
+        remember = functools.partial(cache.remember, "related") if cache else None
+        archive.related = related_papers(archive.papers, remember, workers.jobs(config.jobs))
     if problems:
         line = summary(len(names), entries, errors=len(problems))
         raise ContentError(problems, f"{line}: nothing written")

@@ -23,7 +23,7 @@ from markupsafe import Markup
 from ..archive import Archive
 from ..config import Config
 from ..read.notes import new_note_url
-from . import markup, records
+from . import citation, markup, records
 from .layout import Layout, neighbours, paginate
 
 Values = dict
@@ -48,21 +48,40 @@ class Kind:
 
 def papers(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
     derive = functools.partial(_paper_html, config)  # settings: in every fingerprint
+    linked = {}  # one record a paper, on the pages of the papers it is related to
+
+    def related(paper) -> records.Related:
+        if paper.key not in linked:
+            linked[paper.key] = records.Related(paper.title, paper.url, paper.date)
+        return linked[paper.key]
+
     for paper in archive.papers:
         values = {
             "paper": layout.papers[paper.key],
             "day": layout.day_of[paper.date],
             "notes": layout.notes.get(paper.key, ()),
+            "seen_in": tuple(
+                records.Seen(s.snapshot, _day_url(layout, s.snapshot), s.listing, s.upvotes)
+                for s in paper.sightings
+            ),
             # Neighbours within the day, as the archive orders it.
             "previous": layout.papers[paper.previous.key] if paper.previous else None,
             "next": layout.papers[paper.next.key] if paper.next else None,
+            "related": tuple(map(related, archive.related.get(paper.key, ()))),
         }
         yield Output(paper.save_as, values, "paper", url=paper.url, derive=derive)
 
 
+def _day_url(layout: Layout, date) -> str:
+    day = layout.day_of.get(date)
+    return day.url if day else ""
+
+
 def _paper_html(config: Config, values: Values) -> Values:
     render, paper = _note_renderer(), values["paper"]
+    page_url = f"{config.site_root}/{paper.url}" if config.site_root else ""
     return {
+        "bibtex": citation.bibtex(paper, page_url),
         "new_note_url": new_note_url(config, paper, paper.note_count),
         "content": Markup(markup.abstract_html(paper.abstract)),
         "note_html": [Markup(render(n.body, ids=f"note-{n.number}-")) for n in values["notes"]],
@@ -194,6 +213,14 @@ def feeds(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
         yield Output(save_as, values, writer="feed", url=url)
 
 
+def bibliographies(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
+    """Every paper's BibTeX entry, newest first: the archive's, and each tag's."""
+    every = [(archive.papers, config.bib_save_as, config.bib_url)]
+    every += [(tag.papers, tag.bib_save_as, tag.bib_url) for tag in archive.tags]
+    for tag_papers, save_as, url in every:
+        yield Output(save_as, {"papers": layout.shown(tag_papers)}, writer="bib", url=url)
+
+
 def papers_json(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
     values = {
         "papers": tuple(layout.papers.values()),
@@ -232,6 +259,7 @@ KINDS = [
     Kind("dates", dates),
     Kind("home", home),
     Kind("feeds", feeds),
+    Kind("bibliographies", bibliographies),
 ]
 
 
@@ -247,6 +275,7 @@ def site_links(config: Config) -> records.SiteLinks:
         curated_url=config.curated_url,
         curators_url=config.curators_url,
         feed_url=config.feed_url,
+        bib_url=config.bib_url,
         search_url=config.search_url,
         search_index_url=config.search_index_url,
         preview_chars=config.preview_chars,

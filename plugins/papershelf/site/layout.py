@@ -83,7 +83,7 @@ def lay_out(archive: Archive, config: Config) -> Layout:
             for january, year_months in years.items()
         ],
         tags={
-            tag.name: records.Tag(tag.name, tag.url, tag.feed_url, len(tag.papers))
+            tag.name: records.Tag(tag.name, tag.url, tag.feed_url, tag.bib_url, len(tag.papers))
             for tag in archive.tags
         },
     )

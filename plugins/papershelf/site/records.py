@@ -74,6 +74,15 @@ class Titled(Record):
 
 
 @record
+class Related(Record):
+    """A paper as a link, with its date: in another paper's related papers."""
+
+    title: str
+    url: str
+    date: dt.date
+
+
+@record
 class Paper(Record):
     """Everything pages and lists show of a paper, but its notes' text."""
 
@@ -90,6 +99,7 @@ class Paper(Record):
     upvotes: int | None
     arxiv_id: str | None
     keywords: tuple[str, ...]
+    cite_key: str
     sightings: tuple[Sighting, ...]
     # Made from them:
     links: tuple[PaperLink, ...]  # arXiv, code and project pages
@@ -128,6 +138,17 @@ class Note(Record):
     body: str  # Markdown
     source: str  # the note's file, relative to the content folder
     source_url: str  # the file in the repository, or ""
+
+
+@record
+class Seen(Record):
+    """A listing that showed a paper: its day (and the day's page, or ""),
+    its file, and the paper's upvotes in it."""
+
+    date: dt.date
+    url: str
+    listing: str
+    upvotes: int | None
 
 
 @record
@@ -176,6 +197,7 @@ class Tag(Record):
     name: str
     url: str
     feed_url: str
+    bib_url: str
     count: int
 
 
@@ -225,6 +247,7 @@ class SiteLinks(Record):
     curated_url: str
     curators_url: str
     feed_url: str
+    bib_url: str
     search_url: str
     search_index_url: str
     preview_chars: int  # the start of an abstract that lists show

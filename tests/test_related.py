@@ -1,0 +1,97 @@
+"""Related papers: nearest by tf-idf cosine, stable, and kept between builds."""
+
+import shutil
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import CORPUS_JSON, CORPUS_TXT, ROOT, build_site, make_content
+from papershelf.archive import related as related_module
+from papershelf.archive.related import related
+from papershelf.builder.load import load_archive
+from papershelf.config import Config
+from pelican.settings import read_settings
+
+TEXTS = [
+    "Diffusion models for video generation with temporal attention",
+    "Reinforcement learning from human feedback for language model alignment",
+    "Temporal attention makes video diffusion models consistent across frames",
+    "Language model alignment with preference optimization instead of reinforcement learning",
+    "A survey of graph neural networks for molecules",
+]
+NO_TAGS = [frozenset()] * len(TEXTS)
+
+
+def test_the_nearest_paper_shares_the_most_telling_words():
+    nearest = related(TEXTS, NO_TAGS, count=1)
+    assert nearest == [(2,), (3,), (0,), (1,), ()]  # the last shares no word with any other
+
+
+def test_a_paper_is_never_its_own_relation_and_lists_are_the_same_every_time():
+    nearest = related(TEXTS, NO_TAGS)
+    assert all(i not in found for i, found in enumerate(nearest))
+    assert related(TEXTS, NO_TAGS) == nearest
+
+
+def test_equal_scores_are_broken_by_tags_in_common():
+    # Three equal papers among others (a term in every paper would tell nothing).
+    texts = ["sparse attention kernels"] * 3 + [f"unrelated{n} words{n}" for n in range(30)]
+    tags = [frozenset({"efficiency"}), frozenset(), frozenset({"efficiency"})] + NO_TAGS * 6
+    assert related(texts, tags)[0] == (2, 1)
+    assert related(texts, [frozenset()] * len(texts))[0] == (1, 2)  # then the archive's order
+
+
+def test_tiny_archives_have_no_relations_rather_than_an_error():
+    assert related([], []) == []
+    assert related(["one paper"], [frozenset()]) == [()]
+    assert related(["a b", "c d"], [frozenset()] * 2) == [(), ()]
+
+
+@pytest.fixture(scope="module")
+def corpus_archive(tmp_path_factory):
+    content = make_content(
+        tmp_path_factory.mktemp("related") / "content",
+        *sorted(CORPUS_TXT.iterdir()),
+        *sorted(CORPUS_JSON.iterdir()),
+    )
+    config = Config.from_settings(read_settings(str(ROOT / "pelicanconf.py")))
+    return load_archive(str(content), config)
+
+
+def test_on_the_real_corpus_most_related_papers_share_a_tag(corpus_archive):
+    """60% when measured; a random paper shares a tag with a tagged one 29% of the time."""
+    pairs = [
+        (paper, other)
+        for paper in corpus_archive.papers
+        for other in corpus_archive.related.get(paper.key, ())
+        if paper.tags
+    ]
+    five = [found for found in corpus_archive.related.values() if len(found) == 5]
+    assert len(five) >= 0.95 * len(corpus_archive.papers)
+    shared = sum(bool(set(p.tags) & set(o.tags)) for p, o in pairs) / len(pairs)
+    assert shared > 0.5
+
+
+def test_a_paper_page_links_its_related_papers(corpus_site):
+    pages = sorted((corpus_site / "papers").glob("*/index.html"))[:20]
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        links = soup.select(".related li a")
+        assert len(links) == 5, page
+        for link in links:
+            assert (page.parent / link["href"] / "index.html").resolve().is_file()
+
+
+def test_a_note_edit_computes_no_relations_again(tmp_path, monkeypatch):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    build_site(content, tmp_path / "output")
+    before = (tmp_path / "output" / "papers.json").stat().st_mtime_ns
+
+    def fail(*args, **kwargs):
+        raise AssertionError("related papers computed again")
+
+    monkeypatch.setattr(related_module, "related", fail)
+    note = next((content / "notes").glob("*.md"))
+    note.write_text(note.read_text(encoding="utf-8") + "\nOne more thought.\n", encoding="utf-8")
+    build_site(content, tmp_path / "output")
+    assert (tmp_path / "output" / "papers.json").stat().st_mtime_ns != before  # it did build
