@@ -16,6 +16,8 @@ PAGES = {
     "tag": "tags/self-training/",
     "curated": "curated/",
     "curator": "curators/papershelf-team/",
+    "top week": "top/2025-W51/",
+    "top month": "top/2024-06/",
     "search": "search/?q=self-training",
     "about": "about/",
 }

@@ -37,6 +37,12 @@ class Config:
     month_save_as: str = "dates/{date:%Y}/{date:%m}/index.html"
     year_url: str = "dates/{date:%Y}/"
     year_save_as: str = "dates/{date:%Y}/index.html"
+    # The papers of a week (ISO, from Monday) and of a month, by upvotes.
+    top_week_url: str = "top/{date:%G-W%V}/"
+    top_week_save_as: str = "top/{date:%G-W%V}/index.html"
+    top_month_url: str = "top/{date:%Y-%m}/"
+    top_month_save_as: str = "top/{date:%Y-%m}/index.html"
+    top_size: int = 20  # papers on a top list
     dates_url: str = "dates/"
     dates_save_as: str = "dates/index.html"
     home_save_as: str = "index.html"

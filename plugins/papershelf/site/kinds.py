@@ -115,6 +115,14 @@ def years(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
         yield Output(save_as, {"year": year}, "year", url=year.url)
 
 
+def top_lists(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
+    for period, tops in (("week", layout.top_weeks), ("month", layout.top_months)):
+        save_as = config.top_week_save_as if period == "week" else config.top_month_save_as
+        for newer, top, older in neighbours(tops):
+            values = {"top": top, "newer": _dated(newer), "older": _dated(older)}
+            yield Output(save_as.format(date=top.date), values, "top", url=top.url)
+
+
 def dates(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
     values = {"years": tuple(layout.years), "paper_count": len(archive.papers)}
     values["day_count"] = len(layout.days)
@@ -195,6 +203,8 @@ def home(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
         count += len(day.papers)
     values = {
         "days": tuple(shown),
+        "top_week": _dated(layout.top_weeks[0] if layout.top_weeks else None),
+        "top_month": _dated(layout.top_months[0] if layout.top_months else None),
         "posts": layout.posts[: config.home_posts],
         "years": tuple(layout.years),
         "paper_count": len(archive.papers),
@@ -250,6 +260,7 @@ KINDS = [
     Kind("month", months),
     Kind("year", years),
     Kind("tag", tags),
+    Kind("top", top_lists),
     Kind("author", authors),
     Kind("curator", curators),
     Kind("curators", curator_index),

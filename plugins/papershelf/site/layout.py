@@ -26,6 +26,8 @@ class Layout:
     months: list[records.Month]
     years: list[records.Year]
     tags: dict[str, records.Tag]  # by name
+    top_weeks: list[records.Top]  # newest first
+    top_months: list[records.Top]  # newest first
     posts: tuple[records.Post, ...] = ()  # the curators' own posts, newest first
 
     def shown(self, papers: list[archive.Paper]) -> tuple[records.Paper, ...]:
@@ -58,6 +60,8 @@ def lay_out(archive: Archive, config: Config) -> Layout:
             config.date_url.format(date=date),
             config.month_url.format(date=first),
             tuple(papers[paper.key] for paper in archive.by_date[date]),
+            top_week_url=config.top_week_url.format(date=date),
+            top_month_url=config.top_month_url.format(date=first),
         )
         days.append(day)
         months.setdefault(first, []).append(day)
@@ -69,7 +73,13 @@ def lay_out(archive: Archive, config: Config) -> Layout:
             config.year_url.format(date=january),
         )
         years.setdefault(january, []).append(
-            records.Month(first, month_url, year_url, tuple(month_days))
+            records.Month(
+                first,
+                month_url,
+                year_url,
+                tuple(month_days),
+                top_url=config.top_month_url.format(date=first),
+            )
         )
     return Layout(
         papers=papers,
@@ -86,7 +96,38 @@ def lay_out(archive: Archive, config: Config) -> Layout:
             tag.name: records.Tag(tag.name, tag.url, tag.feed_url, tag.bib_url, len(tag.papers))
             for tag in archive.tags
         },
+        top_weeks=_tops("week", archive, papers, config),
+        top_months=_tops("month", archive, papers, config),
     )
+
+
+def _tops(
+    period: str, archive: Archive, papers: dict[str, records.Paper], config: Config
+) -> list[records.Top]:
+    """Each week's or month's most upvoted papers, newest period first."""
+    url = config.top_week_url if period == "week" else config.top_month_url
+    periods: dict[dt.date, list[records.Paper]] = {}
+    for paper in archive.papers:  # newest first, which stays the order of equal upvotes
+        first = (
+            paper.date - dt.timedelta(days=paper.date.weekday())
+            if period == "week"
+            else paper.date.replace(day=1)
+        )
+        periods.setdefault(first, []).append(papers[paper.key])
+    return [
+        records.Top(
+            period,
+            first,
+            url.format(date=first),
+            tuple(sorted(shown, key=_by_upvotes)[: config.top_size]),
+            len(shown),
+        )
+        for first, shown in sorted(periods.items(), reverse=True)
+    ]
+
+
+def _by_upvotes(paper: records.Paper) -> tuple:
+    return (paper.upvotes is None, -(paper.upvotes or 0))
 
 
 def _paper(paper: archive.Paper, tags: dict, authors: dict) -> records.Paper:

@@ -157,6 +157,8 @@ class Day(Record):
     url: str
     month_url: str
     papers: tuple[Paper, ...]  # by upvotes
+    top_week_url: str  # the top list of its week
+    top_month_url: str  # and of its month
 
 
 @record
@@ -173,6 +175,7 @@ class Month(Record):
     url: str
     year_url: str
     days: tuple[Day, ...]  # newest first
+    top_url: str
 
     @property
     def count(self) -> int:
@@ -188,6 +191,25 @@ class Year(Record):
     @property
     def count(self) -> int:
         return sum(month.count for month in self.months)
+
+
+@record
+class Top(Record):
+    """The most upvoted papers of a week or a month."""
+
+    period: str  # "week" or "month"
+    date: dt.date  # its first day: a Monday, or the first of the month
+    url: str
+    papers: tuple[Paper, ...]  # by upvotes, at most `top_size`
+    count: int  # papers in the period
+
+    @property
+    def last(self) -> dt.date:
+        """Its last day."""
+        if self.period == "week":
+            return self.date + dt.timedelta(days=6)
+        following = (self.date.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return following - dt.timedelta(days=1)
 
 
 @record
