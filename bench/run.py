@@ -9,7 +9,8 @@ the median of BENCH_RUNS runs:
     the same URLs, tags, tag pagination and day archives: cold, and rebuild;
   - the output's size;
   - search, beside Pagefind on the same site (see search.py): recall, the
-    first query's bytes and time, keystrokes, index build.
+    first query's bytes and time, keystrokes, index build;
+  - related papers alone (see related.py): CPU and wall seconds, memory.
 It writes bench/RESULTS.md with the commands and the machine.
 
 FRESH_FOLDERS: every cold build writes into folders never used before, and
@@ -26,6 +27,7 @@ first build on a fresh checkout pays nothing.
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import statistics
@@ -174,6 +176,7 @@ def bench(size: int, work: Path) -> dict:
     result["day"] = median_of(day)
     result["output_mb"] = sum(f.stat().st_size for f in output.rglob("*") if f.is_file()) / 1e6
     result["search"] = bench_search(content, output, work / f"search-{size}", timed)
+    result["related"] = related_cost(content)
     if size > BASELINE_MAX:
         return result
 
@@ -195,6 +198,38 @@ def bench(size: int, work: Path) -> dict:
         ]
     )
     return result
+
+
+def related_cost(content: Path) -> dict:
+    """Related papers computed alone, the median of RUNS runs by CPU time."""
+    runs = []
+    for _ in range(RUNS):
+        command = [sys.executable, str(ROOT / "bench" / "related.py"), str(content)]
+        printed = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True)
+        runs.append(json.loads(printed.stdout.strip().splitlines()[-1]))
+    return sorted(runs, key=lambda run: run["cpu_s"])[len(runs) // 2]
+
+
+def related_report(results: list[dict]) -> list[str]:
+    rows = [
+        f"| {r['papers']:,} | {c['cpu_s']:.2f} s | {c['wall_s']:.2f} s | {c['loaded_mb']:,} MB "
+        f"| {c['peak_mb']:,} MB |"
+        for r in results
+        if (c := r.get("related"))
+    ]
+    return [
+        "## Related papers",
+        "",
+        "| papers | CPU | wall | archive loaded | peak while computing |",
+        "|---|---|---|---|---|",
+        *rows,
+        "",
+        "`python bench/related.py CONTENT`: the archive loaded without them, then related "
+        "papers computed in a forked process (tf-idf, each paper's strongest terms, the sparse "
+        "product on every core); CPU counts every thread. The median of the runs by CPU time. "
+        "A build that finds them in its cache computes nothing.",
+        "",
+    ]
 
 
 def report(results: list[dict], reference: tuple[float, float]) -> str:
@@ -241,6 +276,7 @@ def report(results: list[dict], reference: tuple[float, float]) -> str:
             "the plugin's bytecode is compiled first (`python -m compileall plugins`).",
             "",
             *search_report(results),
+            *related_report(results),
         ]
     )
 

@@ -40,7 +40,7 @@ def test_the_keyboard_reaches_a_visible_skip_link_first(browser, seed_url):
     assert box["x"] >= 0
     assert box["y"] >= 0
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main")
+    page.wait_for_url("**#main", timeout=5000)  # the jump, however busy the machine
     page.close()
 
 

@@ -113,7 +113,7 @@ def elements(html: str) -> list[tuple[str, dict]]:
     return parser.found
 
 
-OUR_SCRIPTS = ("/theme/js/search.js",)
+OUR_SCRIPTS = ("/theme/js/search.js", "/theme/js/copy.js")
 
 
 def test_no_page_has_markup_from_the_listings(hostile_site):

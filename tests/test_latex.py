@@ -23,6 +23,7 @@ from papershelf.site.markup import Renderer
         ("the ``complexity wall,'' as typed", "the \u201ccomplexity wall,\u201d as typed"),
         ("``reinvent the wheel''", "\u201creinvent the wheel\u201d"),
         ("it's the authors' own", "it's the authors' own"),
+        ("{{ ''.join(x) }}", "{{ ''.join(x) }}"),
     ],
 )
 def test_latex_remnants_become_text(source, text):

@@ -209,6 +209,63 @@ def cmd_fetch(args) -> int:
     return _print_reports(reports)
 
 
+def cmd_resolve(args) -> int:
+    """Ask arXiv for the ids of papers whose listings gave none; write what
+    matches exactly to the reviewed file, and report the rest."""
+    import httpx
+
+    from .archive import merge
+    from .builder.load import listing_readers, read_listings
+    from .read.arxiv_ids import read_ids, with_ids, write_ids
+    from .read.fetch import USER_AGENT
+    from .read.resolve import ArxivTitles, ResolveError
+
+    content, config = _content(args)
+    target = content / config.arxiv_ids_path
+    _, readers, problems = listing_readers(str(content), config)
+    entries, trouble = read_listings(readers, config)
+    ids, id_problems = read_ids(target, config.arxiv_ids_path)
+    if problems + trouble + id_problems:
+        raise ContentError(problems + trouble + id_problems, "papershelf resolve: nothing asked")
+    papers = [p for p in merge(with_ids(entries, ids), config) if not p.arxiv_id]
+    papers = papers[: args.limit] if args.limit else papers
+    if not papers:
+        print("papershelf: every paper has an arXiv id")
+        return 0
+    print(f"papershelf: asking arXiv about {len(papers)} titles, one every 3 seconds")
+    found: dict[str, str] = {}
+    unmatched, error = [], None
+    with httpx.Client(timeout=args.timeout, headers={"User-Agent": USER_AGENT}) as client:
+        arxiv = ArxivTitles(client, args.api_url or config.arxiv_api_url)
+        try:
+            for paper in papers:
+                lookup = arxiv.lookup(paper.title)
+                title = latex.plain(paper.title)
+                if lookup.found:
+                    found[paper.title] = lookup.found
+                    print(f"  {lookup.found}  {title}")
+                else:
+                    why = f"several papers: {', '.join(lookup.ids)}" if lookup.ids else "none"
+                    unmatched.append(f"  no exact match ({why}): {title}")
+        except ResolveError as stopped:
+            error = stopped
+        except KeyboardInterrupt:
+            error = "interrupted"
+    if found:
+        write_ids(target, found)
+    print(
+        f"papershelf: {len(found)} found (added to {target}: review them before committing), "
+        f"{len(unmatched)} without an exact match"
+    )
+    for line in unmatched:
+        print(line)
+    if error:
+        left = len(papers) - len(found) - len(unmatched)
+        print(f"papershelf: {error}; {left} titles not asked", file=sys.stderr)
+        return 1
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="papershelf", description=__doc__)
     commands = main.add_subparsers(dest="command", required=True)
@@ -270,6 +327,16 @@ def parser() -> argparse.ArgumentParser:
     fetches.add_argument("--content", help=content_help)
     fetches.add_argument("-s", "--settings", help=settings_help)
     fetches.set_defaults(run=cmd_fetch)
+
+    resolve = commands.add_parser(
+        "resolve", help="find arXiv ids by title for papers whose listings gave none"
+    )
+    resolve.add_argument("--limit", type=int, default=0, help="ask about at most N titles")
+    resolve.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
+    resolve.add_argument("--api-url", help="the arXiv API (default: PAPERSHELF_ARXIV_API_URL)")
+    resolve.add_argument("--content", help=content_help)
+    resolve.add_argument("-s", "--settings", help=settings_help)
+    resolve.set_defaults(run=cmd_resolve)
 
     synth = commands.add_parser("synth", help="write a synthetic archive for benchmarks")
     synth.add_argument("--papers", type=int, required=True, metavar="N")

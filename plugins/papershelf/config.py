@@ -23,6 +23,9 @@ class Config:
 
     listings_path: str = "listings"  # below Pelican's PATH
     notes_path: str = "notes"  # below Pelican's PATH
+    # arXiv ids that `papershelf resolve` found, reviewed (below Pelican's PATH).
+    arxiv_ids_path: str = "arxiv-ids.txt"
+    arxiv_api_url: str = "https://export.arxiv.org/api/query"
     # The repository notes link to ("https://github.com/you/archive"), and its branch.
     repo_url: str = ""
     repo_branch: str = "main"

@@ -108,13 +108,7 @@ def spans(text: str) -> list[Span]:
 
 def _is_plain(text: str) -> bool:
     """Whether the text holds nothing to read: most text."""
-    return (
-        "\\" not in text
-        and "$" not in text
-        and "://" not in text
-        and "``" not in text
-        and "''" not in text
-    )
+    return "\\" not in text and "$" not in text and "://" not in text and "``" not in text
 
 
 def _spans(text: str) -> tuple[Span, ...]:
@@ -163,9 +157,13 @@ def _read(text: str) -> tuple[Span, ...]:
     return tuple(out)
 
 
+_TEX_QUOTED = re.compile(r"``(.*?)''", re.DOTALL)
+
+
 def _curly_quotes(text: str) -> str:
-    """TeX's double quotes as typographic ones: ``like this'' reads “like this”."""
-    return text.replace("``", "\u201c").replace("''", "\u201d")
+    """TeX's double quotes as typographic ones: ``like this'' reads “like this”.
+    Only in pairs: two apostrophes alone (`{{ ''.join }}`) stay as written."""
+    return _TEX_QUOTED.sub("\u201c\\1\u201d", text) if "``" in text else text
 
 
 def plain(text: str) -> str:

@@ -11,6 +11,7 @@ from ..archive.model import Author, ContentError, Entry, Note, Paper, Problem
 from ..archive.related import related_papers
 from ..config import Config
 from ..digest import Compute, digest
+from ..read.arxiv_ids import read_ids, with_ids
 from ..read.listing import content_files, listing_files, listing_reader
 from ..read.notes import read_note
 from . import workers
@@ -61,21 +62,24 @@ def load_archive(content_path: str, config: Config, cache: BuildCache | None = N
     (every file the same, byte for byte) are taken as they were.
     """
     names, readers, missing = listing_readers(content_path, config)
+    ids_file = Path(content_path) / config.arxiv_ids_path
+    ids, id_problems = read_ids(ids_file, config.arxiv_ids_path)
 
     def merged() -> tuple[list[str], list[Paper], dict[str, Author], int, list[Problem]]:
         entries, problems = read_listings(readers, config, cache)
-        problems = missing + problems
-        papers = merge(entries, config) if not problems else []
+        problems = missing + id_problems + problems
+        papers = merge(with_ids(entries, ids), config) if not problems else []
         return names, papers, authors_of(papers, config), len(entries), problems
 
     if cache is None:
         names, papers, authors, entries, problems = merged()
     else:
-        # Every file by name and as read, and the settings that give papers and
-        # authors their URLs.
+        # Every file by name and as read, the arXiv ids found for titles, and the
+        # settings that give papers and authors their URLs.
         files = [key for key, _ in readers]
         urls = [config.paper_url, config.paper_save_as, config.author_url, config.author_save_as]
-        key = digest(names, files, config.listings_path, urls, config.author_min_papers)
+        found = (ids, id_problems)
+        key = digest(names, files, config.listings_path, urls, config.author_min_papers, found)
         names, papers, authors, entries, problems = cache.remember("papers", key, merged)
         # Saved as they are now: the archive adds notes and tags to its papers.
         cache.keep("listings", beside=True)

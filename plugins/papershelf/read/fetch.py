@@ -23,6 +23,8 @@ from ..archive.model import Entry, Problem
 from .copied_text import header_date
 from .listing import READERS, decode, listing_files, read_listing
 
+USER_AGENT = "papershelf (+https://getpelican.com)"
+
 
 class FeedError(Exception):
     """A listing that cannot be imported or fetched; the message says why."""
@@ -214,7 +216,7 @@ def fetch(
     with httpx.Client(
         timeout=timeout,
         follow_redirects=True,
-        headers={"User-Agent": "papershelf (+https://getpelican.com)"},
+        headers={"User-Agent": USER_AGENT},
     ) as client:
         for day in days:
             target = listings / f"{day.isoformat()}.json"
