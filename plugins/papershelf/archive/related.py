@@ -146,16 +146,20 @@ def related_papers(
     papers: list[Paper], remember: Remember | None = None, threads: int = 1
 ) -> dict[str, tuple[Paper, ...]]:
     """Each paper's related papers, by key. `remember` keeps the lists for
-    the next build, keyed by every paper's text and tags: a note's edit, or
-    a setting's, finds them there."""
-    texts = [latex.plain(p.title) + "\n" + latex.plain(p.abstract) for p in papers]
+    the next build, keyed by what the listings say of every paper (its
+    `source` digest: title and abstract among them) and its tags: a note's
+    edit, or a setting's, finds them there."""
     tags = [frozenset(tag.name for tag in p.tags) for p in papers]
 
     def keys() -> list[tuple[str, ...]]:
+        texts = [latex.plain(p.title) + "\n" + latex.plain(p.abstract) for p in papers]
         nearest = related(texts, tags, threads=threads)
         return [tuple(papers[i].key for i in found) for found in nearest]
 
-    found = remember(digest(texts, [sorted(t) for t in tags]), keys) if remember else keys()
+    if remember is None:
+        found = keys()
+    else:
+        found = remember(digest([p.source for p in papers], [sorted(t) for t in tags]), keys)
     by_key = {paper.key: paper for paper in papers}
     return {
         paper.key: tuple(by_key[key] for key in keys)

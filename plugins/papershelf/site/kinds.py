@@ -60,10 +60,8 @@ def papers(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]
             "paper": layout.papers[paper.key],
             "day": layout.day_of[paper.date],
             "notes": layout.notes.get(paper.key, ()),
-            "seen_in": tuple(
-                records.Seen(s.snapshot, _day_url(layout, s.snapshot), s.listing, s.upvotes)
-                for s in paper.sightings
-            ),
+            # The page of each sighting's day, or "" (plain strings: digested fast).
+            "seen_urls": tuple(_day_url(layout, s.snapshot) for s in paper.sightings),
             # Neighbours within the day, as the archive orders it.
             "previous": layout.papers[paper.previous.key] if paper.previous else None,
             "next": layout.papers[paper.next.key] if paper.next else None,

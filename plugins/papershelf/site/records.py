@@ -141,17 +141,6 @@ class Note(Record):
 
 
 @record
-class Seen(Record):
-    """A listing that showed a paper: its day (and the day's page, or ""),
-    its file, and the paper's upvotes in it."""
-
-    date: dt.date
-    url: str
-    listing: str
-    upvotes: int | None
-
-
-@record
 class Day(Record):
     date: dt.date
     url: str
