@@ -211,10 +211,12 @@ def test_a_note_renders_github_markdown_and_nothing_that_runs(tmp_path):
     assert eve.find("table") is not None
     assert eve.find("math").find("msup") is not None
     assert eve.select_one(".footnote li")["id"] == "note-2-fn:a"
-    assert [s["src"] for s in page.find_all("script")] == [
+    assert [s["src"] for s in page.find_all("script", src=True)] == [
         "../../theme/js/search.js",
         "../../theme/js/copy.js",
     ]
+    # The one script without a source is the paper's JSON-LD: data, not code.
+    assert [s["type"] for s in page.find_all("script", src=False)] == ["application/ld+json"]
     assert not page.find_all("img")
     assert "javascript:" not in html
     assert "onclick" not in html

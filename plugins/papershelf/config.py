@@ -49,6 +49,9 @@ class Config:
     dates_url: str = "dates/"
     dates_save_as: str = "dates/index.html"
     home_save_as: str = "index.html"
+    not_found_save_as: str = "404.html"  # what GitHub Pages serves for a missing page
+    sitemap_save_as: str = "sitemap.xml"  # with SITEURL only: a sitemap's URLs are absolute
+    robots_save_as: str = "robots.txt"
     home_papers: int = 30  # the home page shows whole days until it has this many
     home_posts: int = 5  # the curators' newest posts (Pelican articles) on the home page
     preview_chars: int = 280  # the start of an abstract shown in lists

@@ -194,6 +194,23 @@ def preview(text: str, limit: int = 280) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
+# A sentence ends at . ! or ? before a space and a capital, a digit or an
+# opening quote, but not after an abbreviation or an initial.
+_SENTENCE_END = re.compile(
+    r"(?<!\be\.g)(?<!\bi\.e)(?<!\bet al)(?<!\bvs)(?<!\bFig)(?<!\bEq)(?<!\b[A-Z])"
+    r"[.!?](?=\s+[A-Z0-9\"'\u201c(\[])"
+)
+
+
+def first_sentence(text: str, limit: int = 300) -> str:
+    """The text's first sentence as a reader sees it (a search result's or a
+    shared link's description), cut at a word if longer than `limit`."""
+    whole = collapsed(text, 2 * limit)
+    end = _SENTENCE_END.search(whole)
+    sentence = whole[: end.end()] if end else whole
+    return preview(sentence, limit)
+
+
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 

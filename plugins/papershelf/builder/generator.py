@@ -96,6 +96,7 @@ class PapershelfGenerator(Generator):
             listing_html=listing_html,
             listing_plain=listing_plain,
             preview=latex.preview,
+            first_sentence=latex.first_sentence,
             long_date=long_date,
         )
         # Pure functions of their arguments, rendered once and placed many times.
@@ -164,6 +165,7 @@ class PapershelfGenerator(Generator):
         )
         # What every page shows besides its own values: settings and menu.
         menu = tuple(Titled(page.title, page.url) for page in self.context.get("pages", []))
+        layout.pages = menu
         shared = {key: value for key, value in self.context.items() if key.isupper()}
         shared.update(pages=menu, papershelf=self.context["papershelf"])
         common = digest(settings_digest(self.settings), values_digest(menu, shared["papershelf"]))
@@ -264,6 +266,9 @@ class PapershelfGenerator(Generator):
         return self._put(
             output.save_as, fingerprint, papers_json(values["papers"], values["notes"], record)
         )
+
+    def _write_file(self, output: Output, fingerprint: bytes, shared: dict, writer) -> tuple:
+        return self._put(output.save_as, fingerprint, output.values["text"])
 
     def _write_bib(self, output: Output, fingerprint: bytes, shared: dict, writer) -> tuple:
         root = self.config.site_root

@@ -1,4 +1,5 @@
-"""How a paper is cited: its BibTeX entry.
+"""How a paper is cited: its BibTeX entry, and the JSON-LD that describes it
+to search engines.
 
 Listing text is read by `latex.spans` (accents, escapes, emphasis, math) and
 written back as LaTeX that BibTeX and biber both read: characters special to
@@ -10,6 +11,7 @@ no bibliography style lowercases them (`{TÜLU}`, `{LLMs}`).
 from __future__ import annotations
 
 import functools
+import json
 import re
 
 from .. import latex
@@ -37,6 +39,33 @@ def bibtex(paper: Paper, page_url: str) -> str:
         fields.append(("url", "{" + _url(url) + "}"))
     body = "".join(f"  {name} = {value},\n" for name, value in fields)
     return f"@misc{{{paper.cite_key},\n{body}}}\n"
+
+
+def json_ld(paper: Paper, page_url: str) -> str:
+    """The paper as a schema.org `ScholarlyArticle`, as JSON safe to place in
+    a <script> element: no listing text can end it."""
+    article = {
+        "@context": "https://schema.org",
+        "@type": "ScholarlyArticle",
+        "name": latex.plain(paper.title),
+        "headline": latex.preview(paper.title, 110),
+        "datePublished": paper.date.isoformat(),
+        "author": [{"@type": "Person", "name": latex.plain(name)} for name in paper.authors],
+        "abstract": latex.plain(paper.abstract),
+        "keywords": [tag.name for tag in paper.tags],
+    }
+    if page_url:
+        article["url"] = page_url
+    if paper.links:
+        article["sameAs"] = [link.url for link in paper.links if link.kind in ("arxiv", "hf-paper")]
+    if paper.arxiv_id:
+        article["identifier"] = {
+            "@type": "PropertyValue",
+            "propertyID": "arXiv",
+            "value": paper.arxiv_id,
+        }
+    text = json.dumps({k: v for k, v in article.items() if v}, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def tex(text: str, protect_case: bool = False) -> str:

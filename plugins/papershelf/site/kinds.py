@@ -13,6 +13,7 @@ a template, and its URL settings in config.py (see CONTRIBUTING.md).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from ..config import Config
 from ..read.notes import new_note_url
 from . import citation, markup, records
 from .layout import Layout, neighbours, paginate
+from .sitemap import robots_txt, sitemap_files
 
 Values = dict
 
@@ -38,6 +40,8 @@ class Output(NamedTuple):
     writer: str = "template"  # "feed" (Pelican's feed writer), "json", "search"
     url: str = ""
     derive: Callable[[Values], Values] | None = None
+    lastmod: dt.date | None = None  # when what it shows last changed (for the sitemap)
+    in_sitemap: bool = True  # a page of the site (the 404 page is not)
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,14 @@ def papers(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]
             "next": layout.papers[paper.next.key] if paper.next else None,
             "related": tuple(map(related, archive.related.get(paper.key, ()))),
         }
-        yield Output(paper.save_as, values, "paper", url=paper.url, derive=derive)
+        yield Output(
+            paper.save_as,
+            values,
+            "paper",
+            url=paper.url,
+            derive=derive,
+            lastmod=layout.updated[paper.key],
+        )
 
 
 def _day_url(layout: Layout, date) -> str:
@@ -80,6 +91,7 @@ def _paper_html(config: Config, values: Values) -> Values:
     page_url = f"{config.site_root}/{paper.url}" if config.site_root else ""
     return {
         "bibtex": citation.bibtex(paper, page_url),
+        "json_ld": Markup(citation.json_ld(paper, page_url)),
         "new_note_url": new_note_url(config, paper, paper.note_count),
         "content": Markup(markup.abstract_html(paper.abstract)),
         "note_html": [Markup(render(n.body, ids=f"note-{n.number}-")) for n in values["notes"]],
@@ -94,7 +106,8 @@ def _note_renderer() -> markup.Renderer:
 def days(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
     for newer, day, older in neighbours(layout.days):
         values = {"day": day, "newer": _dated(newer), "older": _dated(older)}
-        yield Output(config.date_save_as.format(date=day.date), values, "date", url=day.url)
+        save_as = config.date_save_as.format(date=day.date)
+        yield Output(save_as, values, "date", url=day.url, lastmod=layout.newest(day.papers))
 
 
 def _dated(item) -> records.Dated | None:
@@ -104,13 +117,15 @@ def _dated(item) -> records.Dated | None:
 def months(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
     for month in layout.months:
         save_as = config.month_save_as.format(date=month.date)
-        yield Output(save_as, {"month": month}, "month", url=month.url)
+        updated = max(layout.newest(day.papers) for day in month.days)
+        yield Output(save_as, {"month": month}, "month", url=month.url, lastmod=updated)
 
 
 def years(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
     for year in layout.years:
         save_as = config.year_save_as.format(date=year.date)
-        yield Output(save_as, {"year": year}, "year", url=year.url)
+        updated = max(layout.newest(day.papers) for month in year.months for day in month.days)
+        yield Output(save_as, {"year": year}, "year", url=year.url, lastmod=updated)
 
 
 def top_lists(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
@@ -118,13 +133,16 @@ def top_lists(archive: Archive, layout: Layout, config: Config) -> Iterator[Outp
         save_as = config.top_week_save_as if period == "week" else config.top_month_save_as
         for newer, top, older in neighbours(tops):
             values = {"top": top, "newer": _dated(newer), "older": _dated(older)}
-            yield Output(save_as.format(date=top.date), values, "top", url=top.url)
+            updated = layout.newest(top.papers)
+            yield Output(save_as.format(date=top.date), values, "top", url=top.url, lastmod=updated)
 
 
 def dates(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
     values = {"years": tuple(layout.years), "paper_count": len(archive.papers)}
     values["day_count"] = len(layout.days)
-    yield Output(config.dates_save_as, values, "dates", url=config.dates_url)
+    yield Output(
+        config.dates_save_as, values, "dates", url=config.dates_url, lastmod=layout.newest()
+    )
 
 
 def tags(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
@@ -147,7 +165,7 @@ def tags(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
                 "previous": before,
                 "next": after,
             }
-            yield Output(save_as, values, "tag", url=page.url)
+            yield Output(save_as, values, "tag", url=page.url, lastmod=layout.newest(chunk))
 
 
 def tag_index(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
@@ -157,25 +175,31 @@ def tag_index(archive: Archive, layout: Layout, config: Config) -> Iterator[Outp
         "tags_by_count": tuple(sorted(by_name, key=lambda tag: -tag.count)),
         "paper_count": len(archive.papers),
     }
-    yield Output(config.tags_save_as, values, "tags", url=config.tags_url)
+    yield Output(config.tags_save_as, values, "tags", url=config.tags_url, lastmod=layout.newest())
 
 
 def authors(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
     for author in dict.fromkeys(archive.authors.values()):
         values = {"author": author.name, "papers": layout.shown(author.papers)}
-        yield Output(author.save_as, values, "author", url=author.url)
+        updated = layout.newest(values["papers"])
+        yield Output(author.save_as, values, "author", url=author.url, lastmod=updated)
 
 
 def curators(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
     for curator in archive.curators:
         notes = tuple(layout.notes[n.paper.key][n.paper.notes.index(n)] for n in curator.notes)
         values = {"curator": records.Named(curator.name, curator.url), "notes": notes}
-        yield Output(curator.save_as, values, "curator", url=curator.url)
+        updated = max((n.date for n in notes if n.date), default=None)
+        yield Output(curator.save_as, values, "curator", url=curator.url, lastmod=updated)
 
 
 def curator_index(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
     counts = tuple(records.Counted(c.name, c.url, len(c.notes)) for c in archive.curators)
-    yield Output(config.curators_save_as, {"curators": counts}, "curators", url=config.curators_url)
+    updated = max((n.date for n in archive.notes if n.date), default=None)
+    values = {"curators": counts}
+    yield Output(
+        config.curators_save_as, values, "curators", url=config.curators_url, lastmod=updated
+    )
 
 
 def curated(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
@@ -184,12 +208,14 @@ def curated(archive: Archive, layout: Layout, config: Config) -> Iterator[Output
         for p in archive.curated
     )
     values = {"curated": shown, "curator_count": len(archive.curators)}
-    yield Output(config.curated_save_as, values, "curated", url=config.curated_url)
+    updated = max((n.date for n in archive.notes if n.date), default=None)
+    yield Output(config.curated_save_as, values, "curated", url=config.curated_url, lastmod=updated)
 
 
 def search_page(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
     values = {"paper_count": len(archive.papers)}
-    yield Output(config.search_save_as, values, "search", url=config.search_url)
+    updated = layout.newest()
+    yield Output(config.search_save_as, values, "search", url=config.search_url, lastmod=updated)
 
 
 def home(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
@@ -209,7 +235,7 @@ def home(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
         "listing_count": len(archive.listings),
         "day_count": len(layout.days),
     }
-    yield Output(config.home_save_as, values, "home", url="")
+    yield Output(config.home_save_as, values, "home", url="", lastmod=layout.newest())
 
 
 def feeds(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
@@ -249,6 +275,24 @@ def search_files(archive: Archive, layout: Layout, config: Config) -> Iterator[O
     yield Output(config.search_index_save_as, values, writer="search")
 
 
+def not_found(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
+    """The page GitHub Pages serves for a path that has none."""
+    values = {"paper_count": len(archive.papers)}
+    yield Output(config.not_found_save_as, values, "404", in_sitemap=False)
+
+
+def discovery(pages: list[tuple[str, dt.date | None]], config: Config) -> Iterator[Output]:
+    """The sitemap of the pages (URL, when it last changed) and robots.txt."""
+    sitemap_url = ""
+    if config.site_root and config.sitemap_save_as:
+        files = sitemap_files(pages, config.site_root, config.sitemap_save_as)
+        for save_as, text in files.items():
+            yield Output(save_as, {"text": text}, writer="file")
+        sitemap_url = f"{config.site_root}/{config.sitemap_save_as}"
+    if config.robots_save_as:
+        yield Output(config.robots_save_as, {"text": robots_txt(sitemap_url)}, writer="file")
+
+
 # In the order the build schedules them: the longest first.
 KINDS = [
     Kind("papers.json", papers_json),
@@ -269,12 +313,20 @@ KINDS = [
     Kind("home", home),
     Kind("feeds", feeds),
     Kind("bibliographies", bibliographies),
+    Kind("404", not_found),
 ]
 
 
 def outputs(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
+    """Every kind's outputs, then the sitemap of their pages and Pelican's."""
+    pages = [(post.url, post.date) for post in layout.posts]
+    pages += [(page.url, None) for page in layout.pages]
     for kind in KINDS:
-        yield from kind.outputs(archive, layout, config)
+        for output in kind.outputs(archive, layout, config):
+            if output.template and output.in_sitemap:
+                pages.append((output.url, output.lastmod))
+            yield output
+    yield from discovery(pages, config)
 
 
 def site_links(config: Config) -> records.SiteLinks:

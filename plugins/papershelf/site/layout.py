@@ -28,10 +28,18 @@ class Layout:
     tags: dict[str, records.Tag]  # by name
     top_weeks: list[records.Top]  # newest first
     top_months: list[records.Top]  # newest first
+    updated: dict[str, dt.date]  # by paper key: its newest sighting or note
     posts: tuple[records.Post, ...] = ()  # the curators' own posts, newest first
+    pages: tuple[records.Titled, ...] = ()  # Pelican's pages (the menu)
 
     def shown(self, papers: list[archive.Paper]) -> tuple[records.Paper, ...]:
         return tuple(self.papers[paper.key] for paper in papers)
+
+    def newest(self, papers=None) -> dt.date | None:
+        """When the newest of the papers (records or the archive's; all of
+        them by default) last changed: a listing or a note."""
+        keys = self.updated if papers is None else (paper.key for paper in papers)
+        return max((self.updated[key] for key in keys), default=None)
 
 
 def lay_out(archive: Archive, config: Config) -> Layout:
@@ -96,9 +104,16 @@ def lay_out(archive: Archive, config: Config) -> Layout:
             tag.name: records.Tag(tag.name, tag.url, tag.feed_url, tag.bib_url, len(tag.papers))
             for tag in archive.tags
         },
+        updated={paper.key: _updated(paper) for paper in archive.papers},
         top_weeks=_tops("week", archive, papers, config),
         top_months=_tops("month", archive, papers, config),
     )
+
+
+def _updated(paper: archive.Paper) -> dt.date:
+    """The newest listing that showed the paper, or note about it."""
+    dates = [sighting.snapshot for sighting in paper.sightings]
+    return max([*dates, *(note.date for note in paper.notes if note.date)], default=paper.date)
 
 
 def _tops(
