@@ -9,6 +9,8 @@ PAGES = [
     "dates/",
     "dates/2024/",
     "top/2024-06/",
+    "stats/",
+    "tags/self-training/",
 ]
 
 

@@ -16,6 +16,7 @@ PAGES = {
     "tag": "tags/self-training/",
     "curated": "curated/",
     "curator": "curators/papershelf-team/",
+    "stats": "stats/",
     "top week": "top/2025-W51/",
     "top month": "top/2024-06/",
     "search": "search/?q=self-training",
@@ -79,14 +80,15 @@ def focus_path(page, presses: int) -> list[str]:
 def test_the_keyboard_reaches_everything_in_reading_order_with_visible_focus(browser, seed_url):
     page = browser.new_page()
     page.goto(seed_url + NOTE_PAGE)
-    reached = focus_path(page, 8)
-    assert reached[:7] == [
+    reached = focus_path(page, 9)
+    assert reached[:8] == [
         "Skip to content",
         "papershelf",
         "Search papers (press /)",
         "Dates",
         "Tags",
         "Curated",
+        "Stats",
         "Feed",
     ]
     assert not [r for r in reached if r.startswith("INVISIBLE")]

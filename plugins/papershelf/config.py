@@ -88,6 +88,8 @@ class Config:
     author_min_papers: int = 2
     curated_url: str = "curated/"
     curated_save_as: str = "curated/index.html"
+    stats_url: str = "stats/"  # charts of the archive by month, tag and weekday
+    stats_save_as: str = "stats/index.html"
     curators_url: str = "curators/"
     curators_save_as: str = "curators/index.html"
     curator_url: str = "curators/{slug}/"

@@ -24,7 +24,7 @@ from markupsafe import Markup
 from ..archive import Archive
 from ..config import Config
 from ..read.notes import new_note_url
-from . import citation, markup, records
+from . import citation, markup, records, stats
 from .layout import Layout, neighbours, paginate
 from .sitemap import robots_txt, sitemap_files
 
@@ -91,6 +91,7 @@ def _paper_html(config: Config, values: Values) -> Values:
     page_url = f"{config.site_root}/{paper.url}" if config.site_root else ""
     return {
         "bibtex": citation.bibtex(paper, page_url),
+        "history": stats.upvote_history(paper),
         "json_ld": Markup(citation.json_ld(paper, page_url)),
         "new_note_url": new_note_url(config, paper, paper.note_count),
         "content": Markup(markup.abstract_html(paper.abstract)),
@@ -148,6 +149,7 @@ def dates(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
 def tags(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
     for tag in archive.tags:
         shown = layout.tags[tag.name]
+        trend = stats.tag_trend(tag.papers, layout, tag.name)
         chunks = paginate(layout.shown(tag.papers), config.tag_page_size)
         pages = [records.Numbered(1, tag.url)] + [
             records.Numbered(number, config.tag_page_url.format(slug=tag.slug, number=number))
@@ -159,6 +161,7 @@ def tags(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
                 save_as = config.tag_page_save_as.format(slug=tag.slug, number=page.number)
             values = {
                 "tag": shown,
+                "trend": trend,
                 "papers": chunk,
                 "page": page,
                 "page_count": len(pages),
@@ -210,6 +213,20 @@ def curated(archive: Archive, layout: Layout, config: Config) -> Iterator[Output
     values = {"curated": shown, "curator_count": len(archive.curators)}
     updated = max((n.date for n in archive.notes if n.date), default=None)
     yield Output(config.curated_save_as, values, "curated", url=config.curated_url, lastmod=updated)
+
+
+def statistics(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
+    growing, shrinking = stats.movers(archive, layout)
+    values = {
+        "papers_per_month": stats.papers_per_month(layout),
+        "upvotes_by_weekday": stats.upvotes_by_weekday(archive),
+        "notes_per_month": stats.notes_per_month(archive),
+        "growing": growing,
+        "shrinking": shrinking,
+        "paper_count": len(archive.papers),
+    }
+    updated = layout.newest()
+    yield Output(config.stats_save_as, values, "stats", url=config.stats_url, lastmod=updated)
 
 
 def search_page(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
@@ -307,6 +324,7 @@ KINDS = [
     Kind("curator", curators),
     Kind("curators", curator_index),
     Kind("tags", tag_index),
+    Kind("stats", statistics),
     Kind("search page", search_page),
     Kind("curated", curated),
     Kind("dates", dates),
@@ -335,6 +353,7 @@ def site_links(config: Config) -> records.SiteLinks:
         tags_url=config.tags_url,
         curated_url=config.curated_url,
         curators_url=config.curators_url,
+        stats_url=config.stats_url,
         feed_url=config.feed_url,
         bib_url=config.bib_url,
         search_url=config.search_url,

@@ -257,6 +257,7 @@ class SiteLinks(Record):
     tags_url: str
     curated_url: str
     curators_url: str
+    stats_url: str
     feed_url: str
     bib_url: str
     search_url: str
