@@ -11,7 +11,7 @@ PUBLISHCONF := $(CURDIR)/publishconf.py
 PORT ?= 8000
 PELICANOPTS ?=
 
-.PHONY: help install html clean regenerate serve devserver publish test lint check update bench bench-compare
+.PHONY: help install html clean regenerate serve devserver publish test lint check update bench bench-compare lighthouse
 
 help:
 	@echo 'make install     create $(VENV) with papershelf and its test tools'
@@ -26,6 +26,7 @@ help:
 	@echo 'make test        run the test suite'
 	@echo 'make bench       benchmark against plain Pelican (BENCH_LARGE=1 adds 50,000 papers)'
 	@echo 'make bench-compare REV=main  this checkout against another revision, same run'
+	@echo 'make lighthouse  Lighthouse scores of five pages of the example archive'
 	@echo 'make lint        ruff check and format check'
 
 # Pelican answers a missing content folder with a traceback; say it in one line.
@@ -79,6 +80,9 @@ bench: $(VENV)/.installed
 
 bench-compare: $(VENV)/.installed
 	$(BIN)/python bench/compare.py $(REV)
+
+lighthouse: $(VENV)/.installed
+	$(BIN)/python bench/lighthouse.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -140,3 +140,16 @@ def test_the_citation_is_copied_from_the_keyboard(browser, seed_url):
     assert copied == page.locator("#bibtex").text_content()
     assert copied.startswith("@misc{")
     context.close()
+
+
+def test_headings_never_skip_a_level(seed_site):
+    """What Lighthouse's heading-order audit asks: h1, then h2, then h3."""
+    import itertools
+
+    from bs4 import BeautifulSoup
+
+    for path in sorted(seed_site.rglob("*.html")):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        levels = [int(h.name[1]) for h in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])]
+        for before, after in itertools.pairwise(levels):
+            assert after <= before + 1, f"{path.relative_to(seed_site)}: h{before} then h{after}"
