@@ -51,6 +51,11 @@ def resolve(month: str, day: str, year: str | None, snapshot: dt.date) -> dt.dat
     raise ValueError(f"no {month} {day} on or before {snapshot}")
 
 
+def next_month(date: dt.date) -> dt.date:
+    """The first day of the month after the date's."""
+    return (date.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
 @functools.lru_cache(maxsize=4096)
 def long_date(date: dt.date) -> str:
     """A date as pages show it: "March 7, 2026"."""

@@ -21,6 +21,7 @@ import hashlib
 import pickle
 from dataclasses import dataclass
 
+from ..archive.dates import next_month
 from ..archive.model import LISTED_FIELDS, Sighting
 from .links import Link as PaperLink
 
@@ -197,8 +198,7 @@ class Top(Record):
         """Its last day."""
         if self.period == "week":
             return self.date + dt.timedelta(days=6)
-        following = (self.date.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        return following - dt.timedelta(days=1)
+        return next_month(self.date) - dt.timedelta(days=1)
 
 
 @record

@@ -8,6 +8,7 @@ import math
 from collections import Counter
 
 from ..archive import Archive
+from ..archive.dates import next_month
 from . import charts, records
 from .charts import Chart
 from .layout import Layout
@@ -160,5 +161,5 @@ def _month_range(first: dt.date | None, last: dt.date | None) -> list[dt.date]:
     month = first
     while month is not None and last is not None and month <= last:
         months.append(month)
-        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        month = next_month(month)
     return months
