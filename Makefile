@@ -14,7 +14,7 @@ PELICANOPTS ?=
 .PHONY: help install html clean regenerate serve devserver publish test lint check update bench bench-compare lighthouse
 
 help:
-	@echo 'make install     create $(VENV) with papershelf and its test tools'
+	@echo 'make install     create $(VENV) with papershelf and its test tools (make html needs neither)'
 	@echo 'make html        build the site into output/ (creates $(VENV) on first use)'
 	@echo 'make clean       remove output/ and the cache'
 	@echo 'make regenerate  rebuild whenever content changes'
@@ -34,14 +34,23 @@ define need-content
 @test -d "$(INPUTDIR)" || { echo "$(INPUTDIR): no such content folder (make html INPUTDIR=...)" >&2; exit 1; }
 endef
 
-# The environment is rebuilt when pyproject.toml changes.
+# Building needs papershelf and its dependencies; testing adds the test tools.
+# Both are brought up to date when pyproject.toml changes. The install keeps the
+# checkout on sys.path, where Pelican finds the plugin in pelican/plugins/ (a
+# namespace package, as an installed plugin is).
+INSTALL = $(BIN)/python -m pip install --quiet --disable-pip-version-check
+EDITABLE = -e '.$(1)' --config-settings editable_mode=compat
+
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(INSTALL) $(call EDITABLE,)
 	touch $@
 
-install: $(VENV)/.installed
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(INSTALL) $(call EDITABLE,[test])
+	touch $@
+
+install: $(VENV)/.installed-test
 
 html: $(VENV)/.installed
 	$(need-content)
@@ -72,18 +81,18 @@ check: $(VENV)/.installed
 update: $(VENV)/.installed
 	$(BIN)/papershelf fetch --content $(INPUTDIR)
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTESTOPTS)
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py
 
-bench-compare: $(VENV)/.installed
+bench-compare: $(VENV)/.installed-test
 	$(BIN)/python bench/compare.py $(REV)
 
-lighthouse: $(VENV)/.installed
+lighthouse: $(VENV)/.installed-test
 	$(BIN)/python bench/lighthouse.py
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -2,6 +2,8 @@
 
 import os
 
+from pelican.plugins import papershelf
+
 AUTHOR = "papershelf"
 SITENAME = "papershelf"
 SITE_DESCRIPTION = "A curated archive of research papers from the Hugging Face daily papers."
@@ -12,8 +14,7 @@ PATH = "content"
 ARTICLE_PATHS = ["posts"]  # a curator's own posts; papers come from listings/
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
-THEME = "theme"
-PLUGIN_PATHS = ["plugins"]
+THEME = papershelf.THEME  # the archive's own look for the About page and posts too
 PLUGINS = ["papershelf"]
 
 # Rebuild only what changed: listings, topics and pages are cached in cache/
@@ -41,7 +42,7 @@ TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
-# papershelf: every setting and its default is in plugins/papershelf/config.py.
+# papershelf: every setting and its default is in pelican/plugins/papershelf/config.py.
 PAPERSHELF_HOME_PAPERS = 30
 
 # Topic rules: a tag for each topic, and the words or phrases that mark it.

@@ -1,4 +1,4 @@
-"""Rebuild plugins/papershelf/data/synth-bank.json.gz from the real corpus in tests/data.
+"""Rebuild pelican/plugins/papershelf/data/synth-bank.json.gz from the real corpus in tests/data.
 
 The bank holds what `papershelf synth` recombines: abstract sentences, titles
 and author names of 515 real papers. Run: python bench/make_bank.py
@@ -11,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "data" / "corpus" / "hf-daily-json"
-BANK = ROOT / "plugins" / "papershelf" / "data" / "synth-bank.json.gz"
+BANK = ROOT / "pelican" / "plugins" / "papershelf" / "data" / "synth-bank.json.gz"
 
 
 def main() -> None:

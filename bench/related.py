@@ -13,11 +13,12 @@ import os
 import sys
 import time
 
-import papershelf.archive  # noqa: F401  (the archive before the settings that use it)
-from papershelf.archive import related
-from papershelf.builder import load
-from papershelf.config import Config
 from pelican.settings import read_settings
+
+import pelican.plugins.papershelf.archive  # noqa: F401  (the archive before the settings that use it)
+from pelican.plugins.papershelf.archive import related
+from pelican.plugins.papershelf.builder import load
+from pelican.plugins.papershelf.config import Config
 
 
 def resident_mb() -> float:

@@ -95,9 +95,9 @@ def baseline_content(work: Path, content: Path) -> Path:
     from pelican.settings import read_settings
 
     sys.path.insert(0, str(ROOT / "plugins"))
-    from papershelf.builder.load import load_archive
-    from papershelf.config import Config
-    from papershelf.site.papers_markdown import document
+    from pelican.plugins.papershelf.builder.load import load_archive
+    from pelican.plugins.papershelf.config import Config
+    from pelican.plugins.papershelf.site.papers_markdown import document
 
     archive = load_archive(
         str(content), Config.from_settings(read_settings(str(ROOT / "pelicanconf.py")))

@@ -36,6 +36,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+SCRIPTS = ROOT / "pelican" / "plugins" / "papershelf" / "theme" / "static" / "js"
 CHROMIUM = os.environ.get("PAPERSHELF_CHROMIUM", "/usr/bin/chromium")
 PAGEFIND_VERSION = "1.6.0"
 QUERIES = 200  # of each kind
@@ -84,7 +85,7 @@ WORKER_CLOCK = """(() => {
 
 
 def stop_word(word: str) -> bool:
-    from papershelf.search.text import STOP_WORDS
+    from pelican.plugins.papershelf.search.text import STOP_WORDS
 
     return word.lower() in STOP_WORDS
 
@@ -130,7 +131,7 @@ def papershelf_recall(output: Path, kinds: dict, work: Path) -> dict[str, float]
     queries = [q for pairs in kinds.values() for q, _ in pairs]
     (work / "queries.json").write_text(json.dumps(queries))
     run = subprocess.run(
-        ["node", str(ROOT / "bench" / "search_recall.js"), str(ROOT / "theme" / "static" / "js"),
+        ["node", str(ROOT / "bench" / "search_recall.js"), str(SCRIPTS),
          str(output / "search"), str(work / "queries.json")],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
@@ -264,7 +265,7 @@ def pagefind_recall(browser, url: str, output: Path, kinds: dict) -> dict[str, f
 
 
 def index_cpu_seconds(archive, config) -> float:
-    from papershelf.search import index_archive
+    from pelican.plugins.papershelf.search import index_archive
 
     started = time.process_time()
     index_archive(archive, config)
@@ -301,9 +302,10 @@ def serve(folder: Path):
 
 def bench_search(content: Path, output: Path, work: Path, timed) -> dict:
     """papershelf's search and Pagefind's on the site built from `content` into `output`."""
-    from papershelf.builder.load import load_archive
-    from papershelf.config import Config
     from pelican.settings import read_settings
+
+    from pelican.plugins.papershelf.builder.load import load_archive
+    from pelican.plugins.papershelf.config import Config
 
     work.mkdir(parents=True, exist_ok=True)
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content)})

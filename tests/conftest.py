@@ -17,6 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
+THEME = ROOT / "pelican" / "plugins" / "papershelf" / "theme"
 SEED = ROOT / "content" / "listings" / "2025-12-15.txt"
 CORPUS_TXT = DATA / "corpus" / "hf-daily-txt"
 CORPUS_JSON = DATA / "corpus" / "hf-daily-json"
@@ -24,8 +25,9 @@ CORPUS_JSON = DATA / "corpus" / "hf-daily-json"
 
 def build_site(content: Path, output: Path, settings_file: str = "pelicanconf.py", **overrides):
     """Build `content` into `output` with the project's settings, as `pelican` would."""
-    from pelican import Pelican
     from pelican.settings import read_settings
+
+    from pelican import Pelican
 
     settings = read_settings(
         str(ROOT / settings_file),

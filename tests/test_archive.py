@@ -3,9 +3,10 @@
 import datetime as dt
 
 from conftest import CORPUS_JSON, CORPUS_TXT, SEED
-from papershelf import archive
-from papershelf.archive.model import Entry
-from papershelf.read.listing import read_listing
+
+from pelican.plugins.papershelf import archive
+from pelican.plugins.papershelf.archive.model import Entry
+from pelican.plugins.papershelf.read.listing import read_listing
 
 
 def read_all(*folders):

@@ -2,7 +2,8 @@
 
 from bs4 import BeautifulSoup
 from conftest import CORPUS_JSON, build_site, make_content, nu_problems
-from papershelf.archive.identity import claim_slug, short_hash
+
+from pelican.plugins.papershelf.archive.identity import claim_slug, short_hash
 
 
 def page(site, path):

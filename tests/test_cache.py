@@ -4,8 +4,9 @@ wherever they were computed."""
 import os
 
 import pytest
-from papershelf.builder import cache as cache_module
-from papershelf.builder.cache import BuildCache
+
+from pelican.plugins.papershelf.builder import cache as cache_module
+from pelican.plugins.papershelf.builder.cache import BuildCache
 
 CODE = b"code digest"
 

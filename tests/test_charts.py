@@ -8,7 +8,8 @@ import shutil
 import pytest
 from bs4 import BeautifulSoup
 from conftest import CORPUS_JSON, build_site, make_content
-from papershelf.site import charts
+
+from pelican.plugins.papershelf.site import charts
 
 
 def test_bars_stand_on_the_axis_in_proportion():

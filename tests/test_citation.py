@@ -10,13 +10,14 @@ import pytest
 from bibtexparser.middlewares import LatexDecodingMiddleware
 from bs4 import BeautifulSoup
 from conftest import CORPUS_JSON, build_site, make_content
-from papershelf.archive import build
-from papershelf.archive.identity import citation_key
-from papershelf.archive.model import Entry
-from papershelf.config import Config
-from papershelf.site import records
-from papershelf.site.citation import bibtex
-from papershelf.site.links import paper_links
+
+from pelican.plugins.papershelf.archive import build
+from pelican.plugins.papershelf.archive.identity import citation_key
+from pelican.plugins.papershelf.archive.model import Entry
+from pelican.plugins.papershelf.config import Config
+from pelican.plugins.papershelf.site import records
+from pelican.plugins.papershelf.site.citation import bibtex
+from pelican.plugins.papershelf.site.links import paper_links
 
 
 def parsed(text: str) -> bibtexparser.Library:

@@ -5,12 +5,13 @@ import subprocess
 import sys
 
 from conftest import CORPUS_JSON, ROOT, SEED
-from papershelf.cli import main
+
+from pelican.plugins.papershelf.cli import main
 
 
 def run(*args, cwd=ROOT):
     return subprocess.run(
-        [sys.executable, "-m", "papershelf.cli", *args],
+        [sys.executable, "-m", "pelican.plugins.papershelf.cli", *args],
         capture_output=True,
         text=True,
         cwd=cwd,

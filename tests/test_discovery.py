@@ -9,7 +9,8 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import DATA, ROOT, build_site
 from lxml import etree
-from papershelf.site.sitemap import robots_txt, sitemap_files
+
+from pelican.plugins.papershelf.site.sitemap import robots_txt, sitemap_files
 
 SITEURL = "https://you.github.io/archive"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

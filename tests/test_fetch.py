@@ -9,8 +9,9 @@ from typing import ClassVar
 
 import pytest
 from conftest import CORPUS_JSON, CORPUS_TXT, SEED
-from papershelf.cli import main
-from papershelf.read.fetch import FeedError, Known, fetch, missing_days
+
+from pelican.plugins.papershelf.cli import main
+from pelican.plugins.papershelf.read.fetch import FeedError, Known, fetch, missing_days
 
 
 @pytest.fixture

@@ -28,10 +28,11 @@ from conftest import (
     pelican_command,
     serve,
 )
-from papershelf.archive.model import Entry
-from papershelf.builder.load import load_archive
-from papershelf.config import Config
-from papershelf.read.write_listing import json_listing, text_listing
+
+from pelican.plugins.papershelf.archive.model import Entry
+from pelican.plugins.papershelf.builder.load import load_archive
+from pelican.plugins.papershelf.config import Config
+from pelican.plugins.papershelf.read.write_listing import json_listing, text_listing
 
 HOSTILE = DATA / "hostile"
 BROKEN = DATA / "broken"

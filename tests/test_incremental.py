@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS_JSON, CORPUS_TXT, ROOT, build_site, pelican_command
+from conftest import CORPUS_JSON, CORPUS_TXT, ROOT, THEME, build_site, pelican_command
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -167,7 +167,7 @@ def test_changed_settings_give_the_site_of_those_settings(archive, capsys, setti
 def test_a_changed_template_rebuilds_every_page(archive, capsys, tmp_path):
     overrides = tmp_path / "overrides"
     overrides.mkdir()
-    base = (ROOT / "theme" / "templates" / "base.html").read_text(encoding="utf-8")
+    base = (THEME / "templates" / "base.html").read_text(encoding="utf-8")
     (overrides / "base.html").write_text(base.replace("Skip to content", "Skip ahead"))
     rebuild_and_compare(archive, capsys, THEME_TEMPLATES_OVERRIDES=[str(overrides)])
     assert "Skip ahead" in (archive.parent / "site" / "output" / "index.html").read_text()
@@ -205,7 +205,7 @@ def override(folder: Path, template: str, old: str, new: str) -> None:
     """Edit a copy of one of the theme's templates, in the overrides folder."""
     path = folder / template
     if not path.exists():
-        shutil.copy(ROOT / "theme" / "templates" / template, path)
+        shutil.copy(THEME / "templates" / template, path)
     edit(path, old, new)
 
 

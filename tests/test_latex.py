@@ -3,8 +3,9 @@
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from papershelf import latex
-from papershelf.site.markup import Renderer
+
+from pelican.plugins.papershelf import latex
+from pelican.plugins.papershelf.site.markup import Renderer
 
 
 @pytest.mark.parametrize(
@@ -100,8 +101,9 @@ def test_markdown_and_html_show_emphasis_math_and_links():
 def test_abstract_html_is_what_python_markdown_makes_of_the_abstract():
     from bs4 import BeautifulSoup
     from conftest import CORPUS_JSON, DATA, SEED
-    from papershelf.read.listing import read_listing
-    from papershelf.site.markup import abstract_html
+
+    from pelican.plugins.papershelf.read.listing import read_listing
+    from pelican.plugins.papershelf.site.markup import abstract_html
 
     def canonical(html):  # one serialisation for both: entities, quoting
         return BeautifulSoup(html, "html.parser").decode()

@@ -4,8 +4,9 @@ import datetime as dt
 import json
 
 from conftest import CORPUS_JSON
-from papershelf.read.api_json import read_json
-from papershelf.read.listing import read_listing
+
+from pelican.plugins.papershelf.read.api_json import read_json
+from pelican.plugins.papershelf.read.listing import read_listing
 
 SNAPSHOT = dt.date(2026, 3, 2)
 

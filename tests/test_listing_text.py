@@ -4,9 +4,10 @@ import datetime as dt
 
 import pytest
 from conftest import CORPUS_TXT, SEED
-from papershelf import latex
-from papershelf.read.copied_text import read_text
-from papershelf.read.listing import read_listing
+
+from pelican.plugins.papershelf import latex
+from pelican.plugins.papershelf.read.copied_text import read_text
+from pelican.plugins.papershelf.read.listing import read_listing
 
 SNAPSHOT = dt.date(2025, 12, 15)
 

@@ -7,11 +7,12 @@ import urllib.parse
 import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, SEED, build_site
-from papershelf import archive
-from papershelf.cli import main
-from papershelf.config import Config
-from papershelf.read.listing import read_listing
-from papershelf.read.notes import new_note_url, parse_note, source_url
+
+from pelican.plugins.papershelf import archive
+from pelican.plugins.papershelf.cli import main
+from pelican.plugins.papershelf.config import Config
+from pelican.plugins.papershelf.read.listing import read_listing
+from pelican.plugins.papershelf.read.notes import new_note_url, parse_note, source_url
 
 
 def note(text):

@@ -7,13 +7,14 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from papershelf.archive import dates
-from papershelf.archive.model import Entry
-from papershelf.read.api_json import read_json
-from papershelf.read.copied_text import HEADER_LINES, read_text
-from papershelf.read.listing import read_listing
-from papershelf.read.notes import parse_note
-from papershelf.read.write_listing import json_listing, text_listing
+
+from pelican.plugins.papershelf.archive import dates
+from pelican.plugins.papershelf.archive.model import Entry
+from pelican.plugins.papershelf.read.api_json import read_json
+from pelican.plugins.papershelf.read.copied_text import HEADER_LINES, read_text
+from pelican.plugins.papershelf.read.listing import read_listing
+from pelican.plugins.papershelf.read.notes import parse_note
+from pelican.plugins.papershelf.read.write_listing import json_listing, text_listing
 
 SNAPSHOT = dt.date(2025, 12, 15)
 EXAMPLES = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -6,14 +6,15 @@ import datetime as dt
 
 import pytest
 from conftest import CORPUS_JSON, ROOT
-from papershelf.archive import build, source_digest
-from papershelf.archive.model import LISTED_FIELDS, Sighting
-from papershelf.config import Config
-from papershelf.read.listing import read_listing
-from papershelf.site import records
-from papershelf.site.layout import lay_out
-from papershelf.site.links import paper_links
 from pelican.settings import read_settings
+
+from pelican.plugins.papershelf.archive import build, source_digest
+from pelican.plugins.papershelf.archive.model import LISTED_FIELDS, Sighting
+from pelican.plugins.papershelf.config import Config
+from pelican.plugins.papershelf.read.listing import read_listing
+from pelican.plugins.papershelf.site import records
+from pelican.plugins.papershelf.site.layout import lay_out
+from pelican.plugins.papershelf.site.links import paper_links
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,12 @@ import shutil
 import pytest
 from bs4 import BeautifulSoup
 from conftest import CORPUS_JSON, CORPUS_TXT, ROOT, build_site, make_content
-from papershelf.archive import related as related_module
-from papershelf.archive.related import related
-from papershelf.builder.load import load_archive
-from papershelf.config import Config
 from pelican.settings import read_settings
+
+from pelican.plugins.papershelf.archive import related as related_module
+from pelican.plugins.papershelf.archive.related import related
+from pelican.plugins.papershelf.builder.load import load_archive
+from pelican.plugins.papershelf.config import Config
 
 TEXTS = [
     "Diffusion models for video generation with temporal attention",
@@ -100,10 +101,11 @@ def test_a_note_edit_computes_no_relations_again(tmp_path, monkeypatch):
 def test_the_vectors_are_scikit_learns_tfidf(corpus_archive):
     """tf-idf is counted with numpy (see related.py); scikit-learn's
     TfidfVectorizer, given the same words, computes the same vectors."""
-    from papershelf import latex
-    from papershelf.archive.related import MAX_SHARE, tfidf, words
-    from papershelf.search.text import STOP_WORDS
     from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from pelican.plugins.papershelf import latex
+    from pelican.plugins.papershelf.archive.related import MAX_SHARE, tfidf, words
+    from pelican.plugins.papershelf.search.text import STOP_WORDS
 
     texts = [latex.plain(p.title) + "\n" + latex.plain(p.abstract) for p in corpus_archive.papers]
     ours, terms = tfidf(texts)

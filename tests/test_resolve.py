@@ -11,11 +11,12 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from conftest import ROOT, SEED, build_site
-from papershelf.archive.identity import normalise_title
-from papershelf.cli import main
-from papershelf.read import resolve
-from papershelf.read.arxiv_ids import read_ids
-from papershelf.read.resolve import ArxivTitles, ResolveError
+
+from pelican.plugins.papershelf.archive.identity import normalise_title
+from pelican.plugins.papershelf.cli import main
+from pelican.plugins.papershelf.read import resolve
+from pelican.plugins.papershelf.read.arxiv_ids import read_ids
+from pelican.plugins.papershelf.read.resolve import ArxivTitles, ResolveError
 
 TULU = "TÜLU 3: Pushing Frontiers in Open Language Model Post-Training"
 SELF_TRAINING = "Self-Training: A Survey"

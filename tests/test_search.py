@@ -12,13 +12,14 @@ import pytest
 from conftest import DATA, SEED
 from hypothesis import given
 from hypothesis import strategies as st
-from papershelf import archive, search
-from papershelf.archive.model import Curator, Note
-from papershelf.config import Config
-from papershelf.read.listing import read_listing
-from papershelf.search import index as sharded
-from papershelf.search.text import STOP_WORDS, stem, stems
-from papershelf.site.layout import lay_out
+
+from pelican.plugins.papershelf import archive, search
+from pelican.plugins.papershelf.archive.model import Curator, Note
+from pelican.plugins.papershelf.config import Config
+from pelican.plugins.papershelf.read.listing import read_listing
+from pelican.plugins.papershelf.search import index as sharded
+from pelican.plugins.papershelf.search.text import STOP_WORDS, stem, stems
+from pelican.plugins.papershelf.site.layout import lay_out
 
 
 def built(*paths):

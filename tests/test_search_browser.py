@@ -9,9 +9,10 @@ import sys
 
 import pytest
 from conftest import CORPUS_JSON, DATA, ROOT, SEED, build_site, make_content, serve
-from papershelf import latex, search
-from papershelf.read.listing import read_listing
-from papershelf.search.text import stem
+
+from pelican.plugins.papershelf import latex, search
+from pelican.plugins.papershelf.read.listing import read_listing
+from pelican.plugins.papershelf.search.text import stem
 
 PARITY_TEXTS = [
     "Café Échec: Résumé",
@@ -202,7 +203,7 @@ def test_a_newer_query_supersedes_one_in_flight(page, site):
     it never answers it."""
     url, output = site
     manifest = json.loads((output / "search" / "index.json").read_text())
-    from papershelf.search.index import shard_of
+    from pelican.plugins.papershelf.search.index import shard_of
 
     slow = f"terms/{shard_of(manifest['terms'], 'multigrid')}.json"
     fast = f"terms/{shard_of(manifest['terms'], 'tulu')}.json"
@@ -240,7 +241,7 @@ def test_a_missing_shard_is_an_error_not_a_wait(browser, site, tmp_path):
     broken = tmp_path / "archive"
     shutil.copytree(output, broken)
     manifest = json.loads((broken / "search" / "index.json").read_text())
-    from papershelf.search.index import shard_of
+    from pelican.plugins.papershelf.search.index import shard_of
 
     (broken / "search" / f"terms/{shard_of(manifest['terms'], 'multigrid')}.json").unlink()
     with serve(tmp_path) as root:
@@ -371,7 +372,7 @@ def test_without_javascript_the_page_points_to_tags_and_dates(browser, site):
 def synthetic(tmp_path_factory):
     """10,000 synthetic papers (`papershelf synth`), built and served."""
     base = tmp_path_factory.mktemp("synthetic")
-    synth = [sys.executable, "-m", "papershelf.cli", "synth", "--papers", "10000"]
+    synth = [sys.executable, "-m", "pelican.plugins.papershelf.cli", "synth", "--papers", "10000"]
     subprocess.run([*synth, "--out", str(base / "content")], check=True, capture_output=True)
     output = build_site(base / "content", base / "output")
     with serve(output) as url:
@@ -379,12 +380,13 @@ def synthetic(tmp_path_factory):
 
 
 def test_at_ten_thousand_papers_a_word_of_one_abstract_finds_that_paper(page, synthetic):
-    from papershelf.builder.load import load_archive
-    from papershelf.config import Config
-    from papershelf.search.index import field_terms
-    from papershelf.search.text import stems
-    from papershelf.site.layout import lay_out
     from pelican.settings import read_settings
+
+    from pelican.plugins.papershelf.builder.load import load_archive
+    from pelican.plugins.papershelf.config import Config
+    from pelican.plugins.papershelf.search.index import field_terms
+    from pelican.plugins.papershelf.search.text import stems
+    from pelican.plugins.papershelf.site.layout import lay_out
 
     url, content, _ = synthetic
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content)})

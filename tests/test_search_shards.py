@@ -9,14 +9,15 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import CORPUS_JSON, DATA, ROOT, SEED, build_site, make_content
-from papershelf.builder.load import load_archive
-from papershelf.config import Config
-from papershelf.search import FIELDS, paper_words
-from papershelf.search.index import field_terms, shard_of
-from papershelf.search.text import stems
-from papershelf.site.layout import lay_out
+from conftest import CORPUS_JSON, DATA, ROOT, SEED, THEME, build_site, make_content
 from pelican.settings import read_settings
+
+from pelican.plugins.papershelf.builder.load import load_archive
+from pelican.plugins.papershelf.config import Config
+from pelican.plugins.papershelf.search import FIELDS, paper_words
+from pelican.plugins.papershelf.search.index import field_terms, shard_of
+from pelican.plugins.papershelf.search.text import stems
+from pelican.plugins.papershelf.site.layout import lay_out
 
 NODE = shutil.which("node")
 HARNESS = ROOT / "tests" / "js" / "search_parity.js"
@@ -141,7 +142,7 @@ def answers_for(base, output, papers, queries, summaries=None) -> dict[str, dict
     (base / "terms.json").write_text(json.dumps(documents), encoding="utf-8")
     (base / "queries.json").write_text(json.dumps(queries), encoding="utf-8")
     run = subprocess.run(
-        [NODE, str(HARNESS), str(ROOT / "theme" / "static" / "js"), str(output / "search"),
+        [NODE, str(HARNESS), str(THEME / "static" / "js"), str(output / "search"),
          str(base / "terms.json"), str(base / "queries.json")],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
@@ -174,8 +175,8 @@ def test_queries_are_read_as_lunr_reads_them(query, clauses):
     if not NODE:
         pytest.fail("the worker's code runs in node: install nodejs")
     script = (
-        f"global.lunr = require({json.dumps(str(ROOT / 'theme/static/js/lunr.min.js'))});"
-        f"const w = require({json.dumps(str(ROOT / 'theme/static/js/search-worker.js'))});"
+        f"global.lunr = require({json.dumps(str(THEME / 'static/js/lunr.min.js'))});"
+        f"const w = require({json.dumps(str(THEME / 'static/js/search-worker.js'))});"
         "const fields = ['title', 'tags', 'arxiv', 'authors', 'notes', 'abstract'];"
         "const q = JSON.parse(process.argv[1]);"
         "console.log(JSON.stringify(w.parse(q, fields).map("

@@ -3,7 +3,8 @@
 import pytest
 from jinja2 import DictLoader, Environment, StrictUndefined, UndefinedError
 from markupsafe import Markup, escape
-from papershelf.site import templating
+
+from pelican.plugins.papershelf.site import templating
 
 TEMPLATES = {
     "base.html": "<title>{% block title %}{{ site }}{% endblock %}</title>{% block body %}{% endblock %}",

@@ -4,11 +4,12 @@ import datetime as dt
 
 import pytest
 from conftest import ROOT, SEED
-from papershelf import archive
-from papershelf.archive.model import Entry
-from papershelf.archive.topics import compile_rules, topics_of
-from papershelf.config import Config, SettingsError
-from papershelf.read.listing import read_listing
+
+from pelican.plugins.papershelf import archive
+from pelican.plugins.papershelf.archive.model import Entry
+from pelican.plugins.papershelf.archive.topics import compile_rules, topics_of
+from pelican.plugins.papershelf.config import Config, SettingsError
+from pelican.plugins.papershelf.read.listing import read_listing
 
 
 def tags_for(title, abstract="", topics=None, min_mentions=2):

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 from conftest import CORPUS_JSON, ROOT, SEED, build_site, make_content
-from papershelf.builder import workers
-from papershelf.builder.generator import PapershelfGenerator
-from papershelf.config import Config, SettingsError
+
 from pelican import signals
+from pelican.plugins.papershelf.builder import workers
+from pelican.plugins.papershelf.builder.generator import PapershelfGenerator
+from pelican.plugins.papershelf.config import Config, SettingsError
 
 pytestmark = pytest.mark.skipif(not workers.can_fork(), reason="no fork on this system")
 
@@ -115,7 +116,7 @@ def test_a_task_failing_here_stops_the_other_processes_and_raises():
     their results (more than a pipe holds), it would never end."""
     script = """
 import os, time
-from papershelf.builder import workers
+from pelican.plugins.papershelf.builder import workers
 parent = os.getpid()
 def task(n):
     time.sleep(0.002)
@@ -254,7 +255,8 @@ def test_what_other_processes_compute_is_kept_for_the_next_build(tmp_path, monke
     """List items and export records made in other processes reach the cache:
     rewriting the lists and papers.json afterwards computes none again."""
     import jinja2
-    from papershelf.builder import generator
+
+    from pelican.plugins.papershelf.builder import generator
 
     parent, run = os.getpid(), workers.run
 

@@ -6,7 +6,8 @@ import shlex
 import pytest
 import yaml
 from conftest import ROOT
-from papershelf.cli import parser
+
+from pelican.plugins.papershelf.cli import parser
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 

@@ -7,7 +7,7 @@
   if (!rootMeta) return;
   var root = new URL(rootMeta.content || "./", document.baseURI);
   var urls = {
-    worker: new URL("theme/js/search-worker.js", root).href,
+    worker: new URL(rootMeta.dataset.static + "js/search-worker.js", root).href,
     index: new URL(rootMeta.dataset.index, root).href
   };
   var page = document.getElementById("search-page");

@@ -28,7 +28,8 @@ CURATORS = ["Ada Lovelace", "Alan Turing", "Grace Hopper", "Emmy Noether", "Clau
 
 
 def _bank() -> dict:
-    data = resources.files("papershelf").joinpath("data/synth-bank.json.gz").read_bytes()
+    bank = resources.files("pelican.plugins.papershelf") / "data" / "synth-bank.json.gz"
+    data = bank.read_bytes()
     return json.loads(gzip.decompress(data))
 
 

@@ -253,6 +253,9 @@ class SiteLinks(Record):
     """Where the site's shared pages are: the header, menu and search of every
     page (`papershelf` in templates, Pelican's own pages included)."""
 
+    root: str  # the archive's folder in the site ("" for the whole site)
+    home_url: str
+    static_url: str  # the theme's CSS and scripts
     dates_url: str
     tags_url: str
     curated_url: str

@@ -33,11 +33,12 @@ def data_digest(data: bytes, *parts) -> bytes:
     return hashlib.blake2b(data, digest_size=16, key=digest(*parts)).digest()
 
 
-def tree_digest(*folders: str | os.PathLike) -> bytes:
-    """A fingerprint of every file below the folders: names and bytes."""
+def tree_digest(*folders: str | os.PathLike, pattern: str = "*") -> bytes:
+    """A fingerprint of every file below the folders whose name matches the
+    pattern: names and bytes."""
     h = hashlib.blake2b(digest_size=16)
     for folder in folders:
-        for path in sorted(Path(folder).rglob("*")):
+        for path in sorted(Path(folder).rglob(pattern)):
             if path.is_file() and "__pycache__" not in path.parts:
                 h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
     return h.digest()

@@ -2,7 +2,7 @@
    lunr.js 2.3.9's text pipeline, query semantics and scores, fetching only
    the parts of the index a query needs.
 
-   The index is cut by term into shards (plugins/papershelf/search/index.py):
+   The index is cut by term into shards (pelican/plugins/papershelf/search/index.py):
    for each query, the worker fetches the shards its terms fall into (and,
    for a word being typed, the words that start with it), ranks the papers
    with those terms as lunr.Index.query ranks them over the whole index

@@ -17,10 +17,12 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple
 
 from markupsafe import Markup
 
+from .. import THEME
 from ..archive import Archive
 from ..config import Config
 from ..read.notes import new_note_url
@@ -294,14 +296,31 @@ def search_files(archive: Archive, layout: Layout, config: Config) -> Iterator[O
 
 def not_found(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
     """The page GitHub Pages serves for a path that has none."""
-    values = {"paper_count": len(archive.papers)}
-    yield Output(config.not_found_save_as, values, "404", in_sitemap=False)
+    if config.not_found_save_as:
+        values = {"paper_count": len(archive.papers)}
+        yield Output(config.not_found_save_as, values, "404", in_sitemap=False)
+
+
+def theme_files(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
+    """The theme's CSS and scripts below the root (unless Pelican copies them,
+    as the theme of the whole site), and the code colours of the notes."""
+    folder = Path(THEME, "static")
+    if config.copy_static:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                name = path.relative_to(folder).as_posix()
+                text = path.read_text(encoding="utf-8")
+                yield Output(config.static_url + name, {"text": text}, writer="file")
+    css = markup.pygments_css(config.pygments_style, config.pygments_dark_style)
+    yield Output(config.static_url + "css/pygments.css", {"text": css}, writer="file")
 
 
 def discovery(pages: list[tuple[str, dt.date | None]], config: Config) -> Iterator[Output]:
-    """The sitemap of the pages (URL, when it last changed) and robots.txt."""
+    """The sitemap of the pages (URL, when it last changed) and robots.txt.
+    A sitemap lists only pages below its own folder: those of the archive."""
     sitemap_url = ""
     if config.site_root and config.sitemap_save_as:
+        pages = [(url, date) for url, date in pages if url.startswith(config.root)]
         files = sitemap_files(pages, config.site_root, config.sitemap_save_as)
         for save_as, text in files.items():
             yield Output(save_as, {"text": text}, writer="file")
@@ -332,6 +351,7 @@ KINDS = [
     Kind("feeds", feeds),
     Kind("bibliographies", bibliographies),
     Kind("404", not_found),
+    Kind("theme files", theme_files),
 ]
 
 
@@ -349,6 +369,9 @@ def outputs(archive: Archive, layout: Layout, config: Config) -> Iterator[Output
 
 def site_links(config: Config) -> records.SiteLinks:
     return records.SiteLinks(
+        root=config.root,
+        home_url=config.home_url,
+        static_url=config.static_url,
         dates_url=config.dates_url,
         tags_url=config.tags_url,
         curated_url=config.curated_url,

@@ -10,18 +10,20 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-import pelican
+from jinja2 import FileSystemLoader
 from markupsafe import Markup, escape
-from pelican import signals
 from pelican.generators import Generator
 from pelican.log import console
 from pelican.utils import path_to_url
 from pelican.writers import get_relative_path
 
-from .. import latex
+import pelican
+from pelican import signals
+
+from .. import THEME, latex
 from ..archive.dates import long_date
 from ..archive.model import ContentError
-from ..config import Config, SettingsError
+from ..config import PREFIX, Config, SettingsError
 from ..digest import data_digest, digest, tree_digest
 from ..search import index_of
 from ..search.text import known_stems, stems
@@ -30,7 +32,7 @@ from ..site.citation import bibtex
 from ..site.feeds import feed_items
 from ..site.kinds import Output, site_links
 from ..site.layout import lay_out
-from ..site.markup import math_html, pygments_css
+from ..site.markup import math_html
 from ..site.papers_json import papers_json, record_json
 from ..site.records import Post, Titled, values_digest
 from . import workers
@@ -81,12 +83,40 @@ def _autoreloading() -> bool:
     return False
 
 
+def keep_out_of_pelican(settings: dict) -> None:
+    """Keep Pelican from reading the listings and notes as articles or pages
+    (a blog reads its whole content folder by default)."""
+    own = [
+        settings.get(PREFIX + "LISTINGS_PATH", Config.listings_path),
+        settings.get(PREFIX + "NOTES_PATH", Config.notes_path),
+    ]
+    for setting in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES", "STATIC_EXCLUDES"):
+        excluded = list(settings.get(setting) or [])
+        settings[setting] = excluded + [path for path in own if path not in excluded]
+
+
+def template_folders(settings: dict, config: Config) -> list[str]:
+    """Where papershelf's templates are looked for: a `papershelf/` folder in
+    each of THEME_TEMPLATES_OVERRIDES, then (when papershelf's theme is the
+    site's) those folders themselves, then papershelf's own."""
+    overrides = list(settings.get("THEME_TEMPLATES_OVERRIDES") or [])
+    folders = [str(Path(folder, "papershelf")) for folder in overrides]
+    if not config.copy_static:  # Pelican's own pages use this theme too
+        folders += overrides
+    return [*folders, str(Path(THEME, "templates"))]
+
+
 class PapershelfGenerator(Generator):
     """Builds the archive in `generate_context`; writes every file of every
     page kind (`site/kinds.py`) that is not as the last build left it."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        try:
+            self.config = Config.from_settings(self.settings)
+        except SettingsError as error:
+            _stop(error, [f"papershelf: {error}"])
+        self.env.loader = FileSystemLoader(template_folders(self.settings, self.config))
         # Listing text reaches templates as str: escape everything by default.
         templating.install(self.env)
         # A build reads each template once; `pelican --autoreload` makes a new
@@ -103,13 +133,9 @@ class PapershelfGenerator(Generator):
         self.env.globals.update(paper_item=self._paper_item, tag_links=self._tag_links)
         self._tag_lists: dict[tuple, str] = {}
         self._prints: Fingerprints | None = None
-        try:
-            self.config = Config.from_settings(self.settings)
-        except SettingsError as error:
-            _stop(error, [f"papershelf: {error}"])
         self.archive = self.layout = None
         # Templates are part of each page's fingerprint; the code is the cache's key.
-        code = tree_digest(Path(__file__).parent.parent)
+        code = tree_digest(Path(__file__).parent.parent, pattern="*.py")
         self.cache = BuildCache.open(self.settings, self.output_path, code)
         self.memos = workers.Memos(self.cache)
         if self.cache.path is not None:  # compiled templates too
@@ -197,10 +223,6 @@ class PapershelfGenerator(Generator):
             search_written, kept, search_summary = search_result
             cache.writing.update(search_written)
             cache.skipped += kept
-
-        css = pygments_css(config.pygments_style, config.pygments_dark_style)
-        static = Path(self.output_path, self.settings["THEME_STATIC_DIR"])
-        _write_text(static / "css" / "pygments.css", css)
 
         stale = cache.remove_stale()
         cache.save()
