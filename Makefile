@@ -11,7 +11,7 @@ PUBLISHCONF := $(CURDIR)/publishconf.py
 PORT ?= 8000
 PELICANOPTS ?=
 
-.PHONY: help install html clean regenerate serve devserver publish test lint check update bench bench-compare lighthouse
+.PHONY: help install html clean regenerate serve devserver publish test lint check update bench bench-compare lighthouse dist
 
 help:
 	@echo 'make install     create $(VENV) with papershelf and its test tools (make html needs neither)'
@@ -28,6 +28,7 @@ help:
 	@echo 'make bench-compare REV=main  this checkout against another revision, same run'
 	@echo 'make lighthouse  Lighthouse scores of five pages of the example archive'
 	@echo 'make lint        ruff check and format check'
+	@echo 'make dist        build the wheel and sdist into dist/ and check them (TAG=v1.2.0: must match)'
 
 # Pelican answers a missing content folder with a traceback; say it in one line.
 define need-content
@@ -73,6 +74,7 @@ devserver: $(VENV)/.installed
 
 publish: $(VENV)/.installed
 	$(need-content)
+	@test -n "$(SITEURL)" || { echo "make publish needs the site's address: make publish SITEURL=https://you.github.io/archive (make html builds a site that works from any folder)" >&2; exit 1; }
 	SITEURL="$(SITEURL)" $(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF) $(PELICANOPTS)
 
 check: $(VENV)/.installed
@@ -96,3 +98,10 @@ lighthouse: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+dist: $(VENV)/.installed-test
+	@version=$$($(BIN)/python -c 'import importlib.metadata as m; print(m.version("pelican-papershelf"))'); \
+	test -z "$(TAG)" || test "$(TAG)" = "v$$version" || { echo "tag $(TAG) is not v$$version, the version in pyproject.toml" >&2; exit 1; }
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/python -m twine check --strict dist/*

@@ -15,7 +15,6 @@ import time
 
 from pelican.settings import read_settings
 
-import pelican.plugins.papershelf.archive  # noqa: F401  (the archive before the settings that use it)
 from pelican.plugins.papershelf.archive import related
 from pelican.plugins.papershelf.builder import load
 from pelican.plugins.papershelf.config import Config

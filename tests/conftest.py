@@ -12,6 +12,7 @@ import sys
 import threading
 from importlib import resources
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -29,15 +30,18 @@ def build_site(content: Path, output: Path, settings_file: str = "pelicanconf.py
 
     from pelican import Pelican
 
-    settings = read_settings(
-        str(ROOT / settings_file),
-        override={
-            "PATH": str(content),
-            "OUTPUT_PATH": str(output),
-            "CACHE_PATH": str(output.parent / "cache"),
-            **overrides,
-        },
-    )
+    # publishconf.py reads SITEURL from the environment, as `make publish` gives it.
+    environment = {"SITEURL": overrides["SITEURL"]} if "SITEURL" in overrides else {}
+    with mock.patch.dict(os.environ, environment):
+        settings = read_settings(
+            str(ROOT / settings_file),
+            override={
+                "PATH": str(content),
+                "OUTPUT_PATH": str(output),
+                "CACHE_PATH": str(output.parent / "cache"),
+                **overrides,
+            },
+        )
     Pelican(settings).run()
     return output
 

@@ -9,7 +9,9 @@ the build with each problem at its line.
 """
 
 import datetime as dt
+import os
 import random
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -325,3 +327,33 @@ def test_make_html_names_a_missing_content_folder(tmp_path):
     assert result.stderr.splitlines()[0] == (
         f"{tmp_path}/none: no such content folder (make html INPUTDIR=...)"
     )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["make", "--no-print-directory", "publish", "SITEURL="],
+        [str(ROOT / ".venv" / "bin" / "pelican"), "content", "-s", "publishconf.py"],
+    ],
+    ids=["make publish", "pelican -s publishconf.py"],
+)
+def test_publishing_without_siteurl_says_how_to_set_it(tmp_path, command):
+    """Without SITEURL every link would start at the server's root."""
+    environment = {k: v for k, v in os.environ.items() if k != "SITEURL"}
+    result = subprocess.run(
+        [*command, f"OUTPUTDIR={tmp_path}"]
+        if command[0] == "make"
+        else [*command, "-o", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=environment,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    first, *rest = result.stderr.splitlines()
+    assert "SITEURL=https://you.github.io/archive" in first
+    assert all(
+        re.fullmatch(r"make: \*\*\* \[Makefile:\d+: publish\] Error 1", line) for line in rest
+    )
+    assert not any(tmp_path.iterdir())

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import THEME
-from .archive.topics import compile_rules
 
 PREFIX = "PAPERSHELF_"
 
@@ -160,6 +159,8 @@ class Config:
                 ) from None
         if not isinstance(self.jobs, int) or self.jobs < 0:
             raise SettingsError(f"{PREFIX}JOBS = {self.jobs!r}: give a number of processes, or 0")
+        from .archive.topics import compile_rules  # the archive reads its settings from here
+
         try:
             compile_rules(self.topics)
         except (ValueError, TypeError, AttributeError) as error:
