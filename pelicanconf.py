@@ -1,8 +1,12 @@
 """Settings for building the archive locally (`make html`)."""
 
 import os
+import sys
 
-from pelican.plugins import papershelf
+try:
+    from pelican.plugins import papershelf
+except ImportError:
+    sys.exit("pelicanconf.py: papershelf is not installed: run `make html` (or pip install -e .)")
 
 AUTHOR = "papershelf"
 SITENAME = "papershelf"

@@ -3,7 +3,9 @@
 import json
 import subprocess
 import sys
+from importlib.metadata import version
 
+import pytest
 from conftest import CORPUS_JSON, ROOT, SEED
 
 from pelican.plugins.papershelf.cli import main
@@ -74,7 +76,7 @@ def test_parse_takes_the_date_when_the_name_has_none(tmp_path, capsys):
 def test_check_validates_content_without_building(tmp_path, capsys):
     assert main(["check", str(ROOT / "content")]) == 0
     assert (
-        "papershelf: 1 listing read, 46 entries, 46 papers, 0 duplicates merged, 4 notes attached, 0 errors"
+        "papershelf: 8 listings read, 116 entries, 98 papers, 18 duplicates merged, 4 notes attached, 0 errors"
         in capsys.readouterr().out
     )
     (tmp_path / "listings").mkdir()
@@ -97,9 +99,27 @@ def test_check_names_a_missing_content_folder(tmp_path, capsys):
 def test_export_md_writes_one_markdown_document_per_paper(tmp_path):
     assert main(["export-md", str(tmp_path), "--content", str(ROOT / "content")]) == 0
     documents = sorted(tmp_path.glob("*.md"))
-    assert len(documents) == 46
+    assert len(documents) == 98  # the topic page's 46 and a week's 52
     df40 = (tmp_path / "df40-toward-next-generation-deepfake-detection.md").read_text()
     assert df40.startswith(
         "Title: DF40: Toward Next-Generation Deepfake Detection\nDate: 2024-06-19\n"
     )
     assert "<https://github.com/YZY-stack/DF40>." in df40
+
+
+def test_version_names_the_distribution(capsys):
+    with pytest.raises(SystemExit) as exit:
+        main(["--version"])
+    assert exit.value.code == 0
+    assert capsys.readouterr().out.strip() == f"papershelf {version('pelican-papershelf')}"
+
+
+def test_the_settings_say_in_one_line_when_papershelf_is_not_installed():
+    """No site-packages: the settings file cannot import the plugin (or Pelican)."""
+    result = subprocess.run(
+        [sys.executable, "-I", "-S", str(ROOT / "pelicanconf.py")], capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "pelicanconf.py: papershelf is not installed: run `make html` (or pip install -e .)"
+    ]

@@ -59,7 +59,7 @@ def test_lastmod_comes_from_the_data(published):
     assert lastmod[f"{SITEURL}/papers/skill-targeted-adaptive-training/"] == "2025-12-15"
     assert lastmod[f"{SITEURL}/{PAPER}"] == "2025-12-16"  # its note
     assert lastmod[f"{SITEURL}/dates/2024/06/19/"] == "2025-12-17"  # DF40's note
-    assert lastmod[f"{SITEURL}/"] == "2025-12-19"  # the newest note
+    assert lastmod[f"{SITEURL}/"] == "2026-05-07"  # the newest listing
     assert lastmod[f"{SITEURL}/about/"] is None  # a page without a date
 
 

@@ -63,6 +63,46 @@ def test_import_never_overwrites_unless_forced_and_then_shows_the_changes(
     assert "Mar 2 45" in (content / "listings" / "2026-03-02.txt").read_text()
 
 
+def test_importing_the_same_page_again_says_there_is_nothing_to_do(tmp_path, content, capsys):
+    page = tmp_path / "2026-03-02.txt"
+    shutil.copy(CORPUS_TXT / "2026-03-02.txt", page)
+    assert run("import", page, "--content", content) == 0
+    capsys.readouterr()
+    assert run("import", page, "--content", content) == 0
+    assert run("import", page, "--content", content, "--force") == 0
+    listing = content / "listings" / "2026-03-02.txt"
+    assert (
+        capsys.readouterr().out.splitlines()
+        == [f"2026-03-02.txt: the same as {listing} already: nothing to do"] * 2
+    )
+
+
+def test_import_reads_a_saved_api_day_as_json(tmp_path, content, capsys):
+    saved = tmp_path / "daily_papers (3).json"
+    shutil.copy(CORPUS_JSON / "2026-03-02.json", saved)
+    assert run("import", saved, "--content", content, "--date", "2026-03-02") == 0
+    assert capsys.readouterr().out.startswith("2026-03-02.json: 10 papers (")
+    assert (content / "listings" / "2026-03-02.json").read_bytes() == saved.read_bytes()
+    # Named by its day, it needs no --date; a JSON body is JSON whatever the file's name.
+    named = tmp_path / "2026-03-03.txt"
+    shutil.copy(CORPUS_JSON / "2026-03-03.json", named)
+    assert run("import", named, "--content", content) == 0
+    assert (content / "listings" / "2026-03-03.json").exists()
+    undated = tmp_path / "api.json"
+    shutil.copy(CORPUS_JSON / "2026-03-04.json", undated)
+    assert run("import", undated, "--content", content) == 1
+    assert "no date in the file name: give --date" in capsys.readouterr().err
+
+
+def test_a_forced_fetch_of_an_unchanged_day_changes_nothing(content, api):
+    (report,) = fetch_days(content, api, "2026-03-06", force=True)
+    assert not report.written
+    assert report.lines() == [
+        f"2026-03-06.json: the same as {content / 'listings' / '2026-03-06.json'} already: "
+        "nothing to do"
+    ]
+
+
 def test_import_refuses_a_page_it_cannot_read_or_date(tmp_path, content, capsys):
     broken = tmp_path / "2026-03-09.txt"
     broken.write_text("A title\n\nAn abstract.\n\n  • 2 authors\n·\nFeb 30, 2026\n")

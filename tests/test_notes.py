@@ -146,9 +146,12 @@ def test_check_reports_bad_notes_and_exits_1(tmp_path, capsys):
         "Paper: Nothing like it\nCurator: Ada\nDate: soon\n\nText.\n"
     )
     assert main(["check", str(tmp_path / "content")]) == 1
-    assert capsys.readouterr().err.splitlines() == [
+    err = capsys.readouterr().err.splitlines()
+    # Every problem at once: the paper it names is looked for too.
+    assert err[0].startswith("notes/bad.md:1: no paper 'Nothing like it' in the archive")
+    assert err[1:] == [
         "notes/bad.md:3: malformed date 'soon': write YYYY-MM-DD",
-        "papershelf: 1 listing read, 46 entries, 1 error: nothing written",
+        "papershelf: 8 listings read, 116 entries, 2 errors: nothing written",
     ]
 
 
@@ -171,6 +174,33 @@ def test_new_note_writes_a_skeleton_and_lists_ambiguous_matches(tmp_path, capsys
         "Paper: mgno-efficient-parameterization-of-linear-operators-via-multigrid\nCurator: Ada\nDate: 20"
     )
     assert main(["check", content]) == 1  # the skeleton is not a note yet
+
+
+def test_an_unfinished_skeleton_blocks_no_other_new_note(tmp_path, capsys):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    content = str(tmp_path / "content")
+    notes = tmp_path / "content" / "notes"
+    assert main(["new-note", "Multigrid", "--content", content]) == 0
+    assert main(["new-note", "Self-Training: A Survey", "--content", content]) == 0
+    assert main(["new-note", "Self-Training: A Survey", "--content", content]) == 0
+    written = capsys.readouterr().out.split()
+    assert written == [
+        str(notes / "mgno-efficient-parameterization-of-linear-operators-via-multigrid-2.md"),
+        str(notes / "self-training-a-survey-2.md"),
+        str(notes / "self-training-a-survey-3.md"),
+    ]
+
+
+def test_every_problem_of_every_note_is_reported_in_one_round(tmp_path, capsys):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    notes = tmp_path / "content" / "notes"
+    (notes / "no-header.md").write_text("Curator: Ada\n\nA note without its paper.\n")
+    (notes / "unknown.md").write_text("Paper: 2699.99999\nCurator: Ada\n\nNo such paper.\n")
+    assert main(["check", str(tmp_path / "content")]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == "notes/no-header.md:1: missing Paper: (required)"
+    assert err[1].startswith("notes/unknown.md:1: no paper '2699.99999' in the archive")
+    assert err[-1].endswith("2 errors: nothing written")
 
 
 HOSTILE_NOTE = """\

@@ -98,10 +98,12 @@ def test_every_feed_parses_and_links_to_existing_pages(seed_site):
             assert entry.content[0].value
     main = feedparser.parse((seed_site / "feeds" / "papers.atom.xml").read_bytes())
     first = main.entries[0]
-    assert first.title == "Pay-Per-Search Models are Abstention Models"
-    assert dt.date(*first.published_parsed[:3]) == dt.date(2025, 12, 15)
-    assert {t.term for t in first.tags} == {"agents"}
-    assert "LLMs cannot reliably recognize" in first.content[0].value
+    assert first.title == (
+        "Stream-R1: Reliability-Perplexity Aware Reward Distillation for Streaming Video Generation"
+    )
+    assert dt.date(*first.published_parsed[:3]) == dt.date(2026, 5, 7)
+    assert {t.term for t in first.tags} == {"video", "distillation"}
+    assert "Distillation-based acceleration has become foundational" in first.content[0].value
 
 
 def test_published_feeds_and_links_are_absolute_under_siteurl(tmp_path):
@@ -131,8 +133,8 @@ def test_papers_json_lists_every_paper_once_in_a_stable_shape(seed_site):
     document = exported(seed_site)
     assert (document["format"], document["version"]) == ("papershelf-papers", 1)
     records = document["papers"]
-    assert len(records) == 46
-    assert len({r["id"] for r in records}) == 46
+    assert len(records) == 98
+    assert len({r["id"] for r in records}) == 98
     keys = [
         "id",
         "arxiv_id",

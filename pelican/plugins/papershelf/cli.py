@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -118,8 +119,10 @@ def find_papers(papers, query: str):
 
 
 def cmd_new_note(args) -> int:
-    result, content, config = _load(args)
-    found = find_papers(result.papers, args.paper)
+    from .builder.load import load_papers
+
+    content, config = _content(args)
+    found = find_papers(load_papers(str(content), config), args.paper)
     if len(found) != 1:
         if not found:
             print(f"papershelf: no paper matches {args.paper!r}", file=sys.stderr)
@@ -137,10 +140,12 @@ def cmd_new_note(args) -> int:
     (paper,) = found
     folder = content / config.notes_path
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / new_note_name(paper.slug, len(paper.notes))
-    if path.exists():
-        print(f"papershelf: {path} exists already", file=sys.stderr)
-        return 1
+    # The first free name: a skeleton not yet written stays, and blocks nothing.
+    path = next(
+        folder / name
+        for name in (new_note_name(paper.slug, n) for n in itertools.count())
+        if not (folder / name).exists()
+    )
     path.write_text(note_template(paper, args.curator, dt.date.today()), encoding="utf-8")
     print(path)
     return 0
@@ -266,8 +271,18 @@ def cmd_resolve(args) -> int:
     return 0
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pelican-papershelf")
+    except PackageNotFoundError:  # run from a checkout that is not installed
+        return "(not installed)"
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="papershelf", description=__doc__)
+    main.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = main.add_subparsers(dest="command", required=True)
 
     parse = commands.add_parser("parse", help="print the entries that listing files hold")

@@ -13,6 +13,7 @@ from .assemble import (
     merge,
     source_digest,
     summary,
+    unknown_papers,
 )
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "merge",
     "source_digest",
     "summary",
+    "unknown_papers",
 ]

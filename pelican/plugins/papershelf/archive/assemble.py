@@ -7,6 +7,7 @@ import difflib
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -210,8 +211,8 @@ def _newest_note(paper: Paper):
     return max(_note_order(note) for note in paper.notes)
 
 
-def attach_notes(notes: list[Note], papers: list[Paper]) -> tuple[list[Note], list[Problem]]:
-    """Find each note's paper (by arXiv id, slug or title) and attach it."""
+def paper_finder(papers: list[Paper]) -> Callable[[str], Paper | None]:
+    """The paper a note names (by arXiv id, slug or title), if there is one."""
     by_ref: dict[str, Paper] = {}
     titles: dict[str, Paper] = {}
     for paper in papers:
@@ -220,15 +221,35 @@ def attach_notes(notes: list[Note], papers: list[Paper]) -> tuple[list[Note], li
             by_ref[paper.arxiv_id] = paper
         titles.setdefault(paper.title, paper)
     normalised: dict[str, Paper] = {}  # made only if a title is not written exactly
-    attached, problems = [], []
-    for note in notes:
-        ref = note.paper_ref.strip()
-        paper = by_ref.get(_arxiv_ref(note.paper_ref)) or by_ref.get(ref) or titles.get(ref)
+
+    def find(ref: str) -> Paper | None:
+        paper = by_ref.get(_arxiv_ref(ref)) or by_ref.get(ref.strip()) or titles.get(ref.strip())
         if paper is None:
             if not normalised:
                 for each in papers:
                     normalised.setdefault(normalise_title(each.title), each)
-            paper = normalised.get(normalise_title(note.paper_ref))
+            paper = normalised.get(normalise_title(ref))
+        return paper
+
+    return find
+
+
+def unknown_papers(references: list[tuple[str, int, str]], papers: list[Paper]) -> list[Problem]:
+    """A problem for each (file, line, reference) that names no paper."""
+    find = paper_finder(papers)
+    return [
+        Problem(source, line, _unknown_paper(ref, papers))
+        for source, line, ref in references
+        if find(ref) is None
+    ]
+
+
+def attach_notes(notes: list[Note], papers: list[Paper]) -> tuple[list[Note], list[Problem]]:
+    """Find each note's paper (by arXiv id, slug or title) and attach it."""
+    find = paper_finder(papers)
+    attached, problems = [], []
+    for note in notes:
+        paper = find(note.paper_ref)
         if paper is None:
             problems.append(Problem(note.source, note.line, _unknown_paper(note.paper_ref, papers)))
             continue

@@ -6,14 +6,14 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from ..archive import Archive, assemble, authors_of, merge, summary
+from ..archive import Archive, assemble, authors_of, merge, summary, unknown_papers
 from ..archive.model import Author, ContentError, Entry, Note, Paper, Problem
 from ..archive.related import related_papers
 from ..config import Config
 from ..digest import Compute, digest
 from ..read.arxiv_ids import read_ids, with_ids
 from ..read.listing import content_files, listing_files, listing_reader
-from ..read.notes import read_note
+from ..read.notes import paper_reference, read_note
 from . import workers
 from .cache import BuildCache
 
@@ -45,14 +45,21 @@ def read_listings(readers: list, config: Config, cache: BuildCache | None = None
     return entries, problems
 
 
-def read_notes(content_path: str, config: Config) -> tuple[list[Note], list[Problem]]:
+def read_notes(content_path: str, config: Config) -> tuple[list[Note], list[Problem], list]:
+    """The notes, their problems, and the papers that the notes with problems
+    name (file, line, reference): those are checked against the archive too."""
     notes: list[Note] = []
     problems: list[Problem] = []
+    references: list[tuple[str, int, str]] = []
     for path in content_files(Path(content_path) / config.notes_path, ".md"):
-        note, trouble = read_note(path, display=str(path.relative_to(content_path)))
+        name = str(path.relative_to(content_path))
+        note, trouble = read_note(path, display=name)
         notes += [note] if note else []
         problems += trouble
-    return notes, problems
+        reference = paper_reference(path) if trouble else None
+        if reference:
+            references.append((name, *reference))
+    return notes, problems, references
 
 
 def load_archive(content_path: str, config: Config, cache: BuildCache | None = None) -> Archive:
@@ -85,18 +92,32 @@ def load_archive(content_path: str, config: Config, cache: BuildCache | None = N
         cache.keep("listings", beside=True)
         cache.keep("papers", beside=True)
     readers.clear()  # the files' bytes
-    notes, trouble = read_notes(content_path, config)
-    problems = problems + trouble
-    if not problems:
+    notes, trouble, references = read_notes(content_path, config)
+    if not problems:  # the papers are known: every note is checked against them too
         topics = _compute(config, cache, "topics")
         archive = assemble(papers, entries, names, notes, config, topics, authors)
-        problems += archive.problems
-        remember = functools.partial(cache.remember, "related") if cache else None
-        archive.related = related_papers(archive.papers, remember, workers.jobs(config.jobs))
+        problems = trouble + unknown_papers(references, papers) + archive.problems
+        if not problems:
+            remember = functools.partial(cache.remember, "related") if cache else None
+            archive.related = related_papers(archive.papers, remember, workers.jobs(config.jobs))
+    else:
+        problems = problems + trouble
     if problems:
         line = summary(len(names), entries, errors=len(problems))
         raise ContentError(problems, f"{line}: nothing written")
     return archive
+
+
+def load_papers(content_path: str, config: Config) -> list[Paper]:
+    """The papers of the listings alone (no notes, tags or related papers):
+    what writing a new note needs, whatever state the notes are in."""
+    _, readers, problems = listing_readers(content_path, config)
+    entries, trouble = read_listings(readers, config)
+    ids, id_problems = read_ids(Path(content_path) / config.arxiv_ids_path, config.arxiv_ids_path)
+    problems += trouble + id_problems
+    if problems:
+        raise ContentError(problems, f"{summary(len(readers), len(entries), errors=len(problems))}")
+    return merge(with_ids(entries, ids), config)
 
 
 def _compute(config: Config, cache: BuildCache | None, memo: str) -> Compute:

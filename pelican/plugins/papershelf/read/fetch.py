@@ -73,9 +73,9 @@ class Known:
             for key in entry_keys(entry):
                 self._where.setdefault(key, set()).add(listing)
 
-    def has(self, entry: Entry, besides: str = "") -> bool:
-        """Whether a listing other than `besides` has the paper."""
-        return any(self._where.get(key, set()) - {besides} for key in entry_keys(entry))
+    def has(self, entry: Entry) -> bool:
+        """Whether a listing has the paper."""
+        return any(key in self._where for key in entry_keys(entry))
 
 
 def _changes(old: list[Entry], new: list[Entry]) -> list[str]:
@@ -94,6 +94,13 @@ def _changes(old: list[Entry], new: list[Entry]) -> list[str]:
     return sorted(lines) or ["  (no change)"]
 
 
+def _same_text(path: Path, text: str) -> bool:
+    try:
+        return path.read_text(encoding="utf-8") == text
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def _accept(
     text: str,
     suffix: str,
@@ -106,9 +113,12 @@ def _accept(
     """Validate a listing's text and write it as listings/YYYY-MM-DD<suffix>."""
     target = listings / f"{snapshot.isoformat()}{suffix}"
     report = Report(target)
+    if _same_text(target, text):
+        report.note = f"the same as {target} already: nothing to do"
+        return report
     report.entries, report.problems = READERS[suffix](text, source, snapshot)
-    for entry in report.entries:
-        (report.known if known.has(entry, besides=target.name) else report.new).append(entry)
+    for entry in report.entries:  # new to the archive, the listing it replaces included
+        (report.known if known.has(entry) else report.new).append(entry)
     if report.problems:
         return report
     if target.exists():
@@ -137,7 +147,8 @@ def import_listing(
     force: bool = False,
     today: dt.date | None = None,
 ) -> Report:
-    """Import a page copied as text, whatever its file name."""
+    """Import a page copied as text, or a day of the daily_papers API saved
+    as JSON (by its `.json` name or by its first character)."""
     text, problem = decode(path.read_bytes(), str(path))
     if problem:
         report = Report(path)
@@ -145,6 +156,11 @@ def import_listing(
         return report
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     named = snapshot_from_name(path.name)
+    if path.suffix.lower() == ".json" or text.lstrip()[:1] in ("[", "{"):
+        snapshot = date or named
+        if snapshot is None:
+            raise FeedError(f"{path}: no date in the file name: give --date")
+        return _accept(text, ".json", snapshot, listings, known, force, str(path))
     shown = header_date(text, date or named or today or dt.date.today())
     snapshot = date or named or shown
     if snapshot is None:

@@ -47,6 +47,22 @@ def read_note(path: str | Path, display: str | None = None) -> tuple[Note | None
     return parse_note(text, name, path.stem)
 
 
+def paper_reference(path: Path) -> tuple[int, str] | None:
+    """The line and value of a note's `Paper:`, read from its header alone:
+    a note with other problems is checked against the archive too."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number, line in enumerate(lines, start=1):
+        match = _HEADER_RE.fullmatch(line.strip())
+        if not line.strip() or match is None:
+            return None
+        if match["key"].lower() == "paper" and match["value"].strip():
+            return number, match["value"].strip()
+    return None
+
+
 def parse_note(text: str, name: str, stem: str = "") -> tuple[Note | None, list[Problem]]:
     """A note from its text, or None and every problem with it."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
