@@ -188,11 +188,10 @@ PAPERSHELF_TOPICS = {
 PAPERSHELF_BROAD_TOPIC_SHARE = 0.6
 
 # The GitHub repository of this archive: each note links to its source file, and
-# every paper page to GitHub's editor with a new note. In GitHub Actions this is
-# the repository the workflow runs in; set it here for local builds of a fork.
-PAPERSHELF_REPO_URL = os.environ.get("PAPERSHELF_REPO_URL") or (
-    f"{os.environ.get('GITHUB_SERVER_URL', 'https://github.com')}/{os.environ['GITHUB_REPOSITORY']}"
-    if os.environ.get("GITHUB_REPOSITORY")
-    else ""
-)
+# every paper page to GitHub's editor with a new note. `papershelf init` sets both
+# from the git remote; GitHub Actions builds use the repository they run in.
+PAPERSHELF_REPO_URL = ""
 PAPERSHELF_REPO_BRANCH = "main"
+if os.environ.get("GITHUB_REPOSITORY"):
+    _server = os.environ.get("GITHUB_SERVER_URL", "https://github.com")
+    PAPERSHELF_REPO_URL = f"{_server}/{os.environ['GITHUB_REPOSITORY']}"

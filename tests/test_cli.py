@@ -6,7 +6,7 @@ import sys
 from importlib.metadata import version
 
 import pytest
-from conftest import CORPUS_JSON, ROOT, SEED
+from conftest import CORPUS_JSON, EXAMPLE, ROOT, SEED
 
 from pelican.plugins.papershelf.cli import main
 
@@ -74,7 +74,7 @@ def test_parse_takes_the_date_when_the_name_has_none(tmp_path, capsys):
 
 
 def test_check_validates_content_without_building(tmp_path, capsys):
-    assert main(["check", str(ROOT / "content")]) == 0
+    assert main(["check", str(EXAMPLE)]) == 0
     assert (
         "papershelf: 8 listings read, 116 entries, 98 papers, 18 duplicates merged, 4 notes attached, 0 errors"
         in capsys.readouterr().out
@@ -97,7 +97,7 @@ def test_check_names_a_missing_content_folder(tmp_path, capsys):
 
 
 def test_export_md_writes_one_markdown_document_per_paper(tmp_path):
-    assert main(["export-md", str(tmp_path), "--content", str(ROOT / "content")]) == 0
+    assert main(["export-md", str(tmp_path), "--content", str(EXAMPLE)]) == 0
     documents = sorted(tmp_path.glob("*.md"))
     assert len(documents) == 98  # the topic page's 46 and a week's 52
     df40 = (tmp_path / "df40-toward-next-generation-deepfake-detection.md").read_text()

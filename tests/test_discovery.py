@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import DATA, ROOT, build_site
+from conftest import DATA, EXAMPLE, build_site
 from lxml import etree
 
 from pelican.plugins.papershelf.site.sitemap import robots_txt, sitemap_files
@@ -21,7 +21,7 @@ PAPER = "papers/tulu-3-pushing-frontiers-in-open-language-model-post-training/"
 def published(tmp_path_factory):
     """The example archive as `make publish` builds it: absolute URLs."""
     base = tmp_path_factory.mktemp("published")
-    shutil.copytree(ROOT / "content", base / "content")
+    shutil.copytree(EXAMPLE, base / "content")
     return build_site(
         base / "content", base / "output", "publishconf.py", SITEURL=SITEURL, RELATIVE_URLS=False
     )

@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS_JSON, CORPUS_TXT, ROOT, THEME, build_site, pelican_command
+from conftest import CORPUS_JSON, CORPUS_TXT, EXAMPLE, ROOT, THEME, build_site, pelican_command
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -31,7 +31,7 @@ def assert_same_site(incremental: Path, scratch: Path) -> None:
 def archive(tmp_path):
     """An archive built once, so that its cache and output are in place."""
     content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(EXAMPLE, content)
     for listing in [*sorted(CORPUS_JSON.iterdir())[:4], *sorted(CORPUS_TXT.iterdir())[4:6]]:
         shutil.copy(listing, content / "listings" / listing.name)
     build_site(content, tmp_path / "site" / "output")

@@ -6,7 +6,7 @@ import urllib.parse
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, SEED, build_site
+from conftest import EXAMPLE, ROOT, SEED, build_site
 
 from pelican.plugins.papershelf import archive
 from pelican.plugins.papershelf.cli import main
@@ -141,7 +141,7 @@ def test_github_links_for_a_note_and_for_adding_one():
 
 
 def test_check_reports_bad_notes_and_exits_1(tmp_path, capsys):
-    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(EXAMPLE, tmp_path / "content")
     (tmp_path / "content" / "notes" / "bad.md").write_text(
         "Paper: Nothing like it\nCurator: Ada\nDate: soon\n\nText.\n"
     )
@@ -156,7 +156,7 @@ def test_check_reports_bad_notes_and_exits_1(tmp_path, capsys):
 
 
 def test_new_note_writes_a_skeleton_and_lists_ambiguous_matches(tmp_path, capsys):
-    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(EXAMPLE, tmp_path / "content")
     content = str(tmp_path / "content")
     assert main(["new-note", "self-training", "--content", content]) == 1
     err = capsys.readouterr().err
@@ -177,7 +177,7 @@ def test_new_note_writes_a_skeleton_and_lists_ambiguous_matches(tmp_path, capsys
 
 
 def test_an_unfinished_skeleton_blocks_no_other_new_note(tmp_path, capsys):
-    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(EXAMPLE, tmp_path / "content")
     content = str(tmp_path / "content")
     notes = tmp_path / "content" / "notes"
     assert main(["new-note", "Multigrid", "--content", content]) == 0
@@ -191,8 +191,17 @@ def test_an_unfinished_skeleton_blocks_no_other_new_note(tmp_path, capsys):
     ]
 
 
+def test_the_example_note_of_contributing_checks_on_the_example_archive(tmp_path, capsys):
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    example = guide.split("## The format", 1)[1].split("```markdown\n", 1)[1].split("```", 1)[0]
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    (tmp_path / "content" / "notes" / "example.md").write_text(example, encoding="utf-8")
+    assert main(["check", str(tmp_path / "content")]) == 0, capsys.readouterr().err
+    assert "5 notes attached, 0 errors" in capsys.readouterr().out
+
+
 def test_every_problem_of_every_note_is_reported_in_one_round(tmp_path, capsys):
-    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(EXAMPLE, tmp_path / "content")
     notes = tmp_path / "content" / "notes"
     (notes / "no-header.md").write_text("Curator: Ada\n\nA note without its paper.\n")
     (notes / "unknown.md").write_text("Paper: 2699.99999\nCurator: Ada\n\nNo such paper.\n")
@@ -228,12 +237,13 @@ print("hi")
 
 
 def test_a_note_renders_github_markdown_and_nothing_that_runs(tmp_path):
-    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(EXAMPLE, tmp_path / "content")
     (tmp_path / "content" / "notes" / "eve.md").write_text(HOSTILE_NOTE, encoding="utf-8")
     site = build_site(
         tmp_path / "content",
         tmp_path / "output",
         PAPERSHELF_REPO_URL="https://github.com/me/archive",
+        PAPERSHELF_REPO_BRANCH="main",
     )
     html = (site / "papers" / "self-training-a-survey" / "index.html").read_text()
     page = BeautifulSoup(html, "html.parser")
@@ -272,7 +282,7 @@ def test_a_note_renders_github_markdown_and_nothing_that_runs(tmp_path):
 
 
 def test_export_md_includes_the_notes(tmp_path):
-    assert main(["export-md", str(tmp_path), "--content", str(ROOT / "content")]) == 0
+    assert main(["export-md", str(tmp_path), "--content", str(EXAMPLE)]) == 0
     text = (
         tmp_path / "mgno-efficient-parameterization-of-linear-operators-via-multigrid.md"
     ).read_text()

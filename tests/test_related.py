@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import CORPUS_JSON, CORPUS_TXT, ROOT, build_site, make_content
+from conftest import CORPUS_JSON, CORPUS_TXT, EXAMPLE, ROOT, build_site, make_content
 from pelican.settings import read_settings
 
 from pelican.plugins.papershelf.archive import related as related_module
@@ -84,7 +84,7 @@ def test_a_paper_page_links_its_related_papers(corpus_site):
 
 def test_a_note_edit_computes_no_relations_again(tmp_path, monkeypatch):
     content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(EXAMPLE, content)
     build_site(content, tmp_path / "output")
     before = (tmp_path / "output" / "papers.json").stat().st_mtime_ns
 

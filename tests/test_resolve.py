@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from conftest import ROOT, SEED, build_site
+from conftest import EXAMPLE, SEED, build_site
 
 from pelican.plugins.papershelf.archive.identity import normalise_title
 from pelican.plugins.papershelf.cli import main
@@ -157,7 +157,7 @@ def content(tmp_path, monkeypatch):
     folder = tmp_path / "content"
     (folder / "listings").mkdir(parents=True)
     shutil.copy(SEED, folder / "listings" / SEED.name)
-    shutil.copytree(ROOT / "content" / "notes", folder / "notes")
+    shutil.copytree(EXAMPLE / "notes", folder / "notes")
     return folder
 
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import CORPUS_JSON, DATA, ROOT, SEED, build_site, make_content, serve
+from conftest import CORPUS_JSON, DATA, EXAMPLE, ROOT, SEED, build_site, make_content, serve
 
 from pelican.plugins.papershelf import latex, search
 from pelican.plugins.papershelf.read.listing import read_listing
@@ -41,7 +41,7 @@ def site(tmp_path_factory):
     content = make_content(
         base / "content", SEED, *sorted(CORPUS_JSON.iterdir()), DATA / "hostile" / "2026-05-08.txt"
     )
-    shutil.copytree(ROOT / "content" / "notes", content / "notes")
+    shutil.copytree(EXAMPLE / "notes", content / "notes")
     (content / "notes" / "hostile.md").write_text(HOSTILE_NOTE, encoding="utf-8")
     output = build_site(content, base / "root" / "archive")
     with serve(base / "root") as url:

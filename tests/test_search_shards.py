@@ -9,7 +9,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import CORPUS_JSON, DATA, ROOT, SEED, THEME, build_site, make_content
+from conftest import CORPUS_JSON, DATA, EXAMPLE, ROOT, SEED, THEME, build_site, make_content
 from pelican.settings import read_settings
 
 from pelican.plugins.papershelf.builder.load import load_archive
@@ -55,7 +55,7 @@ def corpus(tmp_path_factory):
     content = make_content(
         base / "content", SEED, *sorted(CORPUS_JSON.iterdir()), DATA / "hostile" / "2026-05-08.txt"
     )
-    shutil.copytree(ROOT / "content" / "notes", content / "notes")
+    shutil.copytree(EXAMPLE / "notes", content / "notes")
     (content / "notes" / "quokka.md").write_text(
         "Paper: 2602.22661\nCurator: A. Reader\nSummary: Quokkaformers, <b>explained</b>\n\n"
         "A note.\n",

@@ -6,7 +6,7 @@ import shutil
 
 import feedparser
 from bs4 import BeautifulSoup
-from conftest import ROOT, build_site
+from conftest import EXAMPLE, build_site
 from crawl import broken_local_links
 
 
@@ -107,7 +107,7 @@ def test_every_feed_parses_and_links_to_existing_pages(seed_site):
 
 
 def test_published_feeds_and_links_are_absolute_under_siteurl(tmp_path):
-    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(EXAMPLE, tmp_path / "content")
     site = build_site(
         tmp_path / "content",
         tmp_path / "output",

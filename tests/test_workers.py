@@ -12,7 +12,7 @@ import weakref
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS_JSON, ROOT, SEED, build_site, make_content
+from conftest import CORPUS_JSON, EXAMPLE, ROOT, SEED, build_site, make_content
 
 from pelican import signals
 from pelican.plugins.papershelf.builder import workers
@@ -150,7 +150,7 @@ def test_jobs_must_be_a_count():
 
 
 def test_one_process_and_three_build_the_same_site(tmp_path):
-    shutil.copytree(ROOT / "content", tmp_path / "content")  # with its notes
+    shutil.copytree(EXAMPLE, tmp_path / "content")  # with its notes
     content = make_content(tmp_path / "content", *sorted(CORPUS_JSON.iterdir())[:20])
     one = build_site(content, tmp_path / "one" / "output", PAPERSHELF_JOBS=1)
     three = build_site(content, tmp_path / "three" / "output", PAPERSHELF_JOBS=3)
@@ -162,7 +162,7 @@ def test_one_process_and_three_build_the_same_site(tmp_path):
 
 def test_an_archive_is_freed_once_the_next_build_in_the_process_replaces_it(tmp_path):
     """As under `pelican --autoreload`: nothing a build freezes outlives it."""
-    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(EXAMPLE, tmp_path / "content")
     papers = []
 
     def keep_a_reference(generators):

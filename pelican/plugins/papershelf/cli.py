@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import latex
+from . import fork, latex
 from .archive.identity import normalise_title
 from .archive.model import ContentError, Entry, Problem
 from .config import Config, SettingsError
@@ -271,6 +271,56 @@ def cmd_resolve(args) -> int:
     return 0
 
 
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to here when it is below."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def cmd_init(args) -> int:
+    settings_file = Path(args.settings or "pelicanconf.py")
+    if not settings_file.is_file():
+        raise SettingsError(f"{settings_file}: no such file: run init in the archive's folder")
+    content, config = _content(args)
+    root = settings_file.resolve().parent
+    if not args.force:
+        changed = fork.uncommitted(root, [content.resolve(), settings_file.resolve()])
+        if changed:
+            shown = "".join(f"\n  {path}" for path in changed[:10])
+            raise SettingsError(
+                f"uncommitted changes that init would overwrite (commit them, or give --force):"
+                f"{shown}"
+            )
+    repo_url = fork.web_url(args.repo) if args.repo else fork.git_remote_url(root)
+    if args.repo and not repo_url:
+        raise SettingsError(f"--repo {args.repo!r}: not a repository address")
+    name = args.name or (repo_url.rsplit("/", 1)[-1] if repo_url else root.name)
+    done = fork.initialise(
+        content,
+        settings_file,
+        config,
+        name=name,
+        description=args.description,
+        repo_url=repo_url,
+        branch=fork.git_branch(root),
+    )
+    print(f"papershelf: removed {len(done.removed)} example files from {_shown(content)}")
+    for path in done.written:
+        print(f"  wrote {_shown(path)}")
+    for key, value in done.settings.items():
+        print(f"  {_shown(settings_file)}: {key} = {fork.python_string(value)}")
+    if repo_url:
+        print("Then, once, on GitHub:")
+        for url, what in fork.settings_pages(repo_url):
+            print(f"  {url}  {what}")
+    else:
+        print("No git remote named origin: give --repo https://github.com/you/archive")
+    print("Add a listing (make update, or papershelf import FILE), make html, commit and push.")
+    return 0
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -352,6 +402,19 @@ def parser() -> argparse.ArgumentParser:
     resolve.add_argument("--content", help=content_help)
     resolve.add_argument("-s", "--settings", help=settings_help)
     resolve.set_defaults(run=cmd_resolve)
+
+    init = commands.add_parser(
+        "init", help="make a fork yours: empty the example content, name the site"
+    )
+    init.add_argument("--name", help="the site's name (default: the repository's name)")
+    init.add_argument(
+        "--description", default=fork.DEFAULT_DESCRIPTION, help="one line under the site's name"
+    )
+    init.add_argument("--repo", help="the repository's address (default: the git remote origin)")
+    init.add_argument("--force", action="store_true", help="run on uncommitted changes too")
+    init.add_argument("--content", help=content_help)
+    init.add_argument("-s", "--settings", help="Pelican settings file (default: ./pelicanconf.py)")
+    init.set_defaults(run=cmd_init)
 
     synth = commands.add_parser("synth", help="write a synthetic archive for benchmarks")
     synth.add_argument("--papers", type=int, required=True, metavar="N")
