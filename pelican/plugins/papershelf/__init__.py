@@ -18,15 +18,26 @@ def get_generators(pelican):
     return PapershelfGenerator
 
 
-def keep_out_of_pelican(pelican):
+def prepare(pelican):
+    from .builder import guard
+    from .builder.cache import check_pelican_caches
     from .builder.generator import keep_out_of_pelican
 
+    guard.stop_on_interrupt()
     keep_out_of_pelican(pelican.settings)
+    check_pelican_caches(pelican.settings)
+
+
+def finished(pelican):
+    from .builder import guard
+
+    guard.interrupt_as_before()
 
 
 def register():
     from pelican import signals
 
     # Module-level receivers: Pelican's signals hold receivers weakly.
-    signals.initialized.connect(keep_out_of_pelican)
+    signals.initialized.connect(prepare)
     signals.get_generators.connect(get_generators)
+    signals.finalized.connect(finished)

@@ -19,13 +19,25 @@ build from scratch). Two kinds of things are kept:
 Every cache is keyed on a fingerprint of papershelf's own code, so a new
 version starts from scratch; templates are part of each file's fingerprint
 (see `fingerprints.py`).
+
+Nothing in the cache is trusted blindly: each file ends with a checksum of
+what precedes it, written last, and a file that is missing, short or
+damaged counts as absent (with one warning line). Before a file of the
+output is written its name goes to a journal; a build that was stopped
+before it saved its record leaves the journal, and the next build treats
+every file named there as unknown: rewritten if it still makes it, deleted
+if not.
 """
 
 from __future__ import annotations
 
+import errno
 import functools
 import glob
+import gzip
+import hashlib
 import json
+import logging
 import os
 import pickle
 import time
@@ -34,10 +46,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from .. import files
 from ..digest import digest
 from . import workers
 
-FORMAT = 1
+logger = logging.getLogger(__name__)
+
+FORMAT = 2
+_CHECKSUM = 32  # bytes of blake2b at the end of every file of the cache
 _SUFFIX = ".pickle"
 _SHARD = ".shard"
 SHARD_ENTRIES = 10_000  # a shard file's entries at most (see `shard`)
@@ -98,37 +114,81 @@ class BuildCache:
     # Names this build's shards (see `shard`); sorts after those of earlier builds.
     build: str = field(default_factory=lambda: f"{time.time_ns():020d}-{os.getpid()}")
     _saving: dict[str, int] = field(default_factory=dict)  # memo -> the process saving it
+    _journal: tuple | None = None  # (process id, its journal file)
+    _left: list[Path] = field(default_factory=list)  # journals of a build that stopped early
 
     @classmethod
     def open(cls, settings: dict, output: str, key: bytes) -> BuildCache:
+        """The cache of builds into `output` (each output folder has its own
+        record of what it holds); the caller holds the output folder's lock."""
         folder = Path(settings.get("CACHE_PATH") or "cache") / "papershelf"
         enabled = bool(settings.get("CACHE_CONTENT"))
-        cache = cls(folder if enabled else None, key, str(output))
+        cache = cls(folder if enabled else None, key, str(Path(output).resolve()))
         cache.load = enabled and bool(settings.get("LOAD_CONTENT_CACHE"))
-        saved = cache._read("written")
+        if cache.path is None:
+            return cache
+        files.sweep([cache.path])
+        saved = cache._read(cache._record)
         if saved and saved["output"] == cache.output:
             cache.written = saved["value"]
+        journals = sorted(cache.path.glob(f"{glob.escape(cache._record)}.*.journal"))
+        if journals:  # the last build stopped early: what it may have written is unknown
+            cache._left = journals
+            unknown = {name for journal in journals for name in _journaled(journal)}
+            cache.written.update((name, (b"", -1, -1)) for name in unknown)
+            files.sweep(Path(cache.output, name).parent for name in unknown)
         return cache
 
+    @property
+    def _record(self) -> str:
+        """The name of the record of what the output folder holds."""
+        return "written-" + digest(self.output).hex()[:16]
+
+    def journal(self, save_as: str) -> None:
+        """Note a file of the output about to be written, in this process's
+        journal: if the build stops before `save`, the next one knows of it."""
+        if self.path is None:
+            return
+        if self._journal is None or self._journal[0] != os.getpid():
+            self.path.mkdir(parents=True, exist_ok=True)
+            name = f"{self._record}.{self.build}-{os.getpid()}.journal"
+            self._journal = (os.getpid(), open(self.path / name, "ab", buffering=0))  # noqa: SIM115
+        self._journal[1].write(save_as.encode("utf-8", "surrogateescape") + b"\n")
+
     def _read(self, name: str) -> dict | None:
-        """A file of the cache, if it was written for this code and templates."""
+        """A file of the cache, if it was written for this code and templates
+        and is whole; a damaged one is reported and counts as absent."""
         if not self.load or self.path is None:
             return None
+        path = self.path / f"{name}{_SUFFIX}"
+        header = self._header
         try:
-            with open(self.path / f"{name}{_SUFFIX}", "rb") as file:
+            with open(path, "rb") as file:
+                if file.read(len(header)) != header:
+                    return None  # another version's, or another code's: not ours to judge
+                if not _whole(file):
+                    logger.warning("papershelf: %s is damaged: building without it", path)
+                    return None
+                file.seek(len(header))
                 saved = pickle.load(file)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            return None  # no cache yet, or an unreadable one: build from scratch
-        if not isinstance(saved, dict) or saved.get("format") != (FORMAT, self.key):
+        except FileNotFoundError:
+            return None  # no cache yet
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as error:
+            logger.warning("papershelf: %s is unreadable (%s): building without it", path, error)
             return None
-        return saved
+        return saved if isinstance(saved, dict) else None
+
+    @property
+    def _header(self) -> bytes:
+        """How every file of the cache starts: the format and the code's key."""
+        return b"papershelf cache %d " % FORMAT + self.key.hex().encode() + b"\n"
 
     def _write(self, name: str, value, **extra) -> None:
-        self.path.mkdir(parents=True, exist_ok=True)
-        temporary = self.path / f"{name}{_SUFFIX}.{os.getpid()}.tmp"
-        with open(temporary, "wb") as file:
-            pickle.dump({"format": (FORMAT, self.key), "value": value, **extra}, file, protocol=5)
-        temporary.replace(self.path / f"{name}{_SUFFIX}")
+        with files.replacing(self.path / f"{name}{_SUFFIX}") as file:
+            checked = _Checksummed(file)
+            checked.write(self._header)
+            pickle.dump({"value": value, **extra}, checked, protocol=5)
+            file.write(checked.hash.digest())
 
     def remember(self, memo: str, key: bytes, compute: Callable[[], T]) -> T:
         """`compute()`, or what it gave the last build for the same key."""
@@ -264,8 +324,19 @@ class BuildCache:
         for memo in list(self.using):
             self.keep(memo)
         if self.path is not None:
-            self._write("written", self.writing, output=self.output)
+            self._write(self._record, self.writing, output=self.output)
         self.wait()
+        self.close_journals()
+
+    def close_journals(self) -> None:
+        """The record is saved (or there is none to save): forget the journals."""
+        if self.path is None:
+            return
+        for journal in self._left + sorted(self.path.glob(f"*.{self.build}-*.journal")):
+            journal.unlink(missing_ok=True)
+        if self._journal is not None:
+            self._journal[1].close()
+            self._journal = None
 
     def wait(self) -> None:
         """Wait for the memos being saved beside the build (`keep`); OSError
@@ -274,7 +345,62 @@ class BuildCache:
         failed = [memo for memo, pid in self._saving.items() if os.waitpid(pid, 0)[1]]
         self._saving.clear()
         if failed:
-            raise OSError(f"could not save the cache of {', '.join(failed)} in {self.path}")
+            reason = f"could not save the cache of {', '.join(failed)}"
+            raise OSError(errno.EIO, reason, str(self.path / failed[0]))
+
+
+def check_pelican_caches(settings: dict) -> list[Path]:
+    """Delete Pelican's own cache files that it could not load (emptied by a
+    full disk, say: Pelican stops at them, every build), with a warning."""
+    folder = Path(settings.get("CACHE_PATH") or "cache")
+    if not settings.get("LOAD_CONTENT_CACHE") or not folder.is_dir():
+        return []
+    opener = gzip.open if settings.get("GZIP_CACHE", True) else open
+    removed = []
+    for path in sorted(p for p in folder.iterdir() if p.is_file()):
+        try:
+            with opener(path, "rb") as file:
+                pickle.load(file)
+        except Exception as error:
+            logger.warning("papershelf: %s is unreadable (%s): deleted", path, error)
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+class _Checksummed:
+    """A binary file that hashes what goes through it."""
+
+    def __init__(self, file) -> None:
+        self.file, self.hash = file, hashlib.blake2b(digest_size=_CHECKSUM)
+
+    def write(self, data) -> int:
+        self.hash.update(data)
+        return self.file.write(data)
+
+
+def _whole(file) -> bool:
+    """Whether a file of the cache ends with the checksum of what precedes it."""
+    file.seek(0)
+    size = os.fstat(file.fileno()).st_size - _CHECKSUM
+    if size <= 0:
+        return False
+    hashed, left = hashlib.blake2b(digest_size=_CHECKSUM), size
+    while left:
+        chunk = file.read(min(left, 1 << 20))
+        if not chunk:
+            return False
+        hashed.update(chunk)
+        left -= len(chunk)
+    return file.read(_CHECKSUM) == hashed.digest()
+
+
+def _journaled(journal: Path) -> list[str]:
+    try:
+        lines = journal.read_bytes().split(b"\n")
+    except OSError:
+        return []
+    return [line.decode("utf-8", "surrogateescape") for line in lines if line]
 
 
 def _changed(now: dict, last: dict) -> bool:

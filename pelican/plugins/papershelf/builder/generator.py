@@ -20,7 +20,7 @@ from pelican.writers import get_relative_path
 import pelican
 from pelican import signals
 
-from .. import THEME, latex
+from .. import THEME, files, latex
 from ..archive.dates import long_date
 from ..archive.model import ContentError
 from ..config import PREFIX, Config, SettingsError
@@ -35,9 +35,10 @@ from ..site.layout import lay_out
 from ..site.markup import math_html
 from ..site.papers_json import papers_json, record_json
 from ..site.records import Post, Titled, values_digest
-from . import workers
+from . import guard, workers
 from .cache import BuildCache, settings_digest
 from .fingerprints import Fingerprints
+from .guard import Busy, OutputLock
 from .load import load_archive
 
 logger = logging.getLogger(__name__)
@@ -93,6 +94,9 @@ def keep_out_of_pelican(settings: dict) -> None:
     for setting in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES", "STATIC_EXCLUDES"):
         excluded = list(settings.get(setting) or [])
         settings[setting] = excluded + [path for path in own if path not in excluded]
+    # DELETE_OUTPUT_DIRECTORY empties the output folder during the build: not its lock.
+    retained = list(settings.get("OUTPUT_RETENTION") or [])
+    settings["OUTPUT_RETENTION"] = retained + [guard.LOCK] * (guard.LOCK not in retained)
 
 
 def template_folders(settings: dict, config: Config) -> list[str]:
@@ -134,6 +138,12 @@ class PapershelfGenerator(Generator):
         self._tag_lists: dict[tuple, str] = {}
         self._prints: Fingerprints | None = None
         self.archive = self.layout = None
+        try:
+            self.lock = OutputLock.take(self.output_path)
+        except Busy as error:
+            _stop(error, [f"papershelf: {error}"])
+        except OSError as error:
+            _stop(error, [guard.cannot_write(error)])
         # Templates are part of each page's fingerprint; the code is the cache's key.
         code = tree_digest(Path(__file__).parent.parent, pattern="*.py")
         self.cache = BuildCache.open(self.settings, self.output_path, code)
@@ -179,12 +189,21 @@ class PapershelfGenerator(Generator):
                 self.layout = lay_out(self.archive, self.config)
         except ContentError as error:
             self.cache.wait()
+            self.lock.release()
             _stop(error, str(error).splitlines())
         # What every page shows of the site, Pelican's own pages too.
         self.context["papershelf"] = site_links(self.config)
         signals.finalized.connect(self._forget)  # held weakly: it goes with this generator
 
     def generate_output(self, writer):
+        try:
+            self._generate_output(writer)
+        except OSError as error:  # a full disk, a folder not writable
+            _stop(error, [guard.cannot_write(error)])
+        finally:
+            self.lock.release()
+
+    def _generate_output(self, writer):
         archive, layout, config, cache = self.archive, self.layout, self.config, self.cache
         layout.posts = tuple(
             Post(a.title, a.url, a.date, a.locale_date) for a in self.context.get("articles", [])
@@ -248,7 +267,8 @@ class PapershelfGenerator(Generator):
 
     def _put(self, save_as: str, fingerprint: bytes, text: str | Iterable[str]) -> tuple:
         """Write a file and note it for the next build: what a task returns."""
-        stat = _write_text(Path(self.output_path, save_as), text)
+        self.cache.journal(save_as)
+        stat = files.write_text(os.path.join(self.output_path, save_as), text)  # noqa: PTH118
         return save_as, self.cache.wrote(save_as, fingerprint, stat)
 
     def _write_template(self, output: Output, fingerprint: bytes, shared: dict, writer) -> tuple:
@@ -271,8 +291,14 @@ class PapershelfGenerator(Generator):
     def _write_feed(self, output: Output, fingerprint: bytes, shared: dict, writer) -> tuple:
         items = feed_items(output.values["papers"], _abstract_html)
         title = output.values["title"]
-        writer.write_feed(items, self.context, output.save_as, output.url, feed_title=title)
-        return output.save_as, self.cache.wrote(output.save_as, fingerprint)
+        # Pelican's writer makes the feed (no path: it writes nothing) and it is
+        # written here, whole or not at all, as every other file.
+        feed = writer.write_feed(items, self.context, None, output.url, feed_title=title)
+        written = self._put(output.save_as, fingerprint, feed.writeString("utf-8"))
+        if signals.feed_written.receivers:
+            path = str(Path(self.output_path, output.save_as))
+            signals.feed_written.send(path, context=self.context, feed=feed)
+        return written
 
     def _write_json(self, output: Output, fingerprint: bytes, shared: dict, writer) -> tuple:
         siteurl = self.config.site_root
@@ -352,43 +378,7 @@ def _abstract_html(paper) -> Markup:
     return Markup(markup.abstract_html(paper.abstract))
 
 
-# Bytes as rendered, with no newline translation on Windows either.
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
-
-
-def _write_text(path: Path, text: str | Iterable[str]) -> os.stat_result:
-    """Write the text (a string, or its pieces) as UTF-8; the file's size and
-    time. Through `os` rather than `open`, whose text file object costs a
-    third of a page's file: a folder and its file took 140 microseconds, and
-    95 this way."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, _CREATE, 0o666)
-    try:
-        for chunk in [text] if isinstance(text, str) else _batched(text):
-            data = memoryview(chunk.encode("utf-8"))
-            while data:  # a write may take less than it is given
-                data = data[os.write(descriptor, data) :]
-        return os.fstat(descriptor)
-    finally:
-        os.close(descriptor)
-
-
 def _separated(entries: Iterable[str]) -> Iterator[str]:
     """Entries with a blank line between them."""
     for number, text in enumerate(entries):
         yield "\n" + text if number else text
-
-
-def _batched(pieces: Iterable[str], size: int = 1 << 20) -> Iterator[str]:
-    """Pieces joined into strings of about `size` characters: few writes, and
-    never the whole text (papers.json) in memory at once."""
-    batch: list[str] = []
-    length = 0
-    for piece in pieces:
-        batch.append(piece)
-        length += len(piece)
-        if length >= size:
-            yield "".join(batch)
-            batch, length = [], 0
-    if batch:
-        yield "".join(batch)

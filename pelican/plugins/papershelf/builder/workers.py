@@ -113,6 +113,8 @@ def run(
             while indices := take(from_end=True):
                 results.update((i, tasks[i]()) for i in indices)
             connection.send((None, results, side_result, report()))
+        except OSError as error:  # a full disk, say: the parent reports it in one line
+            connection.send((error, None, None, None))
         except BaseException:  # the parent raises it, with this traceback
             connection.send((traceback.format_exc(), None, None, None))
         finally:
@@ -158,6 +160,9 @@ def run(
         results.update(theirs or {})
         side_result = their_side if their_side is not None else side_result
         reports.append(their_report)
+    for failure in failures:
+        if isinstance(failure, OSError):
+            raise failure
     if failures:
         raise WorkerError(failures[0])
     return [results[i] for i in range(len(tasks))], side_result, reports
@@ -237,6 +242,8 @@ def beside(write: Callable[[], None]) -> int:
     try:
         write()
         status = 0
+    except (OSError, KeyboardInterrupt, SystemExit):
+        pass  # the parent reports that the write failed (`BuildCache.wait`)
     except BaseException:  # stderr directly: its Python object may be locked by a thread
         os.write(2, traceback.format_exc().encode())
     finally:

@@ -19,12 +19,26 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
+import logging
 from collections.abc import MutableMapping
+from pathlib import Path
 from typing import Any
 
 import markupsafe
 from jinja2 import Environment, FileSystemBytecodeCache
+from jinja2.bccache import Bucket
 from jinja2.compiler import CodeGenerator
+
+from .. import files
+
+logger = logging.getLogger(__name__)
+_CHECKSUM = 32  # bytes of blake2b at the end of a compiled template
+
+
+def _checksum(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=_CHECKSUM).digest()
+
 
 try:  # markupsafe's escaping in C, without the Markup around it
     from markupsafe import _escape_inner as _escape_text
@@ -76,3 +90,23 @@ class BytecodeCache(FileSystemBytecodeCache):
 
     def get_source_checksum(self, source: str) -> str:
         return hashlib.blake2b(self._code + source.encode("utf-8"), digest_size=20).hexdigest()
+
+    # Each file ends with a checksum of the compiled code, written last: Python
+    # runs what `marshal` loads, and damaged bytecode can crash the interpreter.
+    def load_bytecode(self, bucket: Bucket) -> None:
+        path = Path(self._get_cache_filename(bucket))
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return  # not compiled yet
+        code, checksum = data[:-_CHECKSUM], data[-_CHECKSUM:]
+        if len(data) <= _CHECKSUM or _checksum(code) != checksum:
+            logger.warning("papershelf: %s is damaged: compiling the template again", path)
+            return
+        bucket.load_bytecode(io.BytesIO(code))
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        code = io.BytesIO()
+        bucket.write_bytecode(code)
+        data = code.getvalue()
+        files.write_bytes(self._get_cache_filename(bucket), [data, _checksum(data)])
