@@ -351,7 +351,9 @@ class BuildCache:
 
 def check_pelican_caches(settings: dict) -> list[Path]:
     """Delete Pelican's own cache files that it could not load (emptied by a
-    full disk, say: Pelican stops at them, every build), with a warning."""
+    full disk, say: Pelican stops at them, every build) or that fail gzip's
+    checksum (Pelican reads no further than the pickle, and would trust
+    them), with a warning."""
     folder = Path(settings.get("CACHE_PATH") or "cache")
     if not settings.get("LOAD_CONTENT_CACHE") or not folder.is_dir():
         return []
@@ -360,7 +362,7 @@ def check_pelican_caches(settings: dict) -> list[Path]:
     for path in sorted(p for p in folder.iterdir() if p.is_file()):
         try:
             with opener(path, "rb") as file:
-                pickle.load(file)
+                pickle.loads(file.read())  # to the end: gzip's checksum is there
         except Exception as error:
             logger.warning("papershelf: %s is unreadable (%s): deleted", path, error)
             path.unlink(missing_ok=True)

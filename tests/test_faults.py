@@ -1,0 +1,268 @@
+"""Faults: builds killed or interrupted anywhere, damaged caches, a full disk,
+two builds at once. Whatever happens to a build, the next one equals a build
+from scratch, and the user reads one line, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE, ROOT
+
+from pelican.plugins.papershelf import files
+from pelican.plugins.papershelf.builder.guard import OutputLock
+
+TEMPORARY = re.compile(r"\..+\.papershelf-\d+-\d+\.tmp")
+
+
+def pelican(content: Path, output: Path, cache: Path, **kwargs) -> subprocess.Popen:
+    command = [sys.executable, "-m", "pelican", str(content), "-o", str(output)]
+    command += ["-s", str(ROOT / "pelicanconf.py"), "--cache-path", str(cache)]
+    wide = {**os.environ, "COLUMNS": "1000"}  # Pelican's log, a line a message
+    return subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=wide, **kwargs
+    )
+
+
+def build(content: Path, output: Path, cache: Path) -> subprocess.CompletedProcess:
+    process = pelican(content, output, cache)
+    out, err = process.communicate(timeout=300)
+    result = subprocess.CompletedProcess(process.args, process.returncode, out, err)
+    assert result.returncode == 0, err
+    return result
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def assert_as_from_scratch(output: Path, content: Path, tmp_path: Path) -> None:
+    scratch = tmp_path / "scratch"
+    shutil.rmtree(scratch, ignore_errors=True)
+    build(content, scratch / "output", scratch / "cache")
+    built, expected = tree(output), tree(scratch / "output")
+    assert sorted(built) == sorted(expected)
+    assert [name for name in expected if built[name] != expected[name]] == []
+
+
+def temporaries(*folders: Path) -> list[Path]:
+    return [p for folder in folders for p in folder.rglob("*") if TEMPORARY.fullmatch(p.name)]
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory) -> Path:
+    """1,500 papers: a build of some seconds, so that a kill lands in its middle."""
+    content = tmp_path_factory.mktemp("synthetic") / "content"
+    command = [sys.executable, "-m", "pelican.plugins.papershelf.cli", "synth"]
+    subprocess.run([*command, "--papers", "1500", "--out", str(content)], check=True)
+    return content
+
+
+# Files
+
+
+def test_a_write_that_fails_leaves_the_old_file_and_nothing_else(tmp_path):
+    page = tmp_path / "index.html"
+    files.write_text(page, "the old page")
+
+    def pieces():
+        yield "the new "
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left") as raised:
+        files.write_text(page, pieces())
+    assert raised.value.filename == str(page)
+    assert page.read_text() == "the old page"
+    assert list(tmp_path.iterdir()) == [page]
+
+
+def test_a_sweep_removes_what_dead_processes_left_and_nothing_else(tmp_path):
+    dead = subprocess.run(["true"], check=True)  # noqa: F841 - its pid is free now
+    gone = tmp_path / f".index.html.papershelf-{2**22 + 17}-0.tmp"
+    alive = tmp_path / f".index.html.papershelf-{os.getppid()}-0.tmp"
+    page = tmp_path / "index.html"
+    for path in (gone, alive, page):
+        path.write_text("x")
+    assert files.sweep([tmp_path]) == [gone]
+    assert sorted(tmp_path.iterdir()) == sorted([alive, page])
+
+
+# Builds stopped anywhere
+
+
+def test_a_build_killed_anywhere_is_finished_by_the_next(synthetic, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(synthetic, content)
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    started = time.monotonic()
+    build(content, output, cache)
+    seconds = time.monotonic() - started
+    rng = random.Random(23)
+    listings = sorted((content / "listings").iterdir())
+    added = content / "listings" / "2099-01-01.json"
+    for _ in range(4):
+        # A new day, a build killed while it writes, the day taken back.
+        shutil.copy(rng.choice(listings), added)
+        process = pelican(content, output, cache)
+        time.sleep(rng.uniform(0.3, seconds))
+        process.kill()
+        process.communicate()
+        added.unlink()
+        if rng.random() < 0.5:  # and sometimes killed again, with the day gone
+            process = pelican(content, output, cache)
+            time.sleep(rng.uniform(0.3, seconds))
+            process.kill()
+            process.communicate()
+    build(content, output, cache)
+    assert temporaries(output, cache) == []
+    assert_as_from_scratch(output, content, tmp_path)
+
+
+def test_ctrl_c_stops_a_build_with_one_line_and_status_130(synthetic, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(synthetic, content)
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content, output, cache)
+    (content / "notes" / "new.md").write_text(
+        "Paper: " + sorted((output / "papers").iterdir())[0].name + "\nCurator: Ada\n\nNew.\n"
+    )
+    for delay in (2.0, 1.5, 1.0, 0.7):
+        # As a terminal sends it: to the whole group, the build's processes too.
+        process = pelican(content, output, cache, start_new_session=True)
+        time.sleep(delay)
+        os.killpg(process.pid, signal.SIGINT)
+        out, err = process.communicate(timeout=120)
+        if process.returncode != 0:
+            break
+    assert process.returncode == 130, err
+    assert "Traceback" not in out + err
+    assert [line for line in err.splitlines() if line.strip()] == [
+        "papershelf: interrupted; the next build finishes the job"
+    ]
+    build(content, output, cache)
+    assert_as_from_scratch(output, content, tmp_path)
+
+
+# The cache
+
+
+def flip_a_bit(path: Path, rng: random.Random) -> None:
+    data = bytearray(path.read_bytes())
+    if data:
+        data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
+    path.write_bytes(bytes(data))
+
+
+DAMAGE = {
+    "emptied": lambda path, rng: path.write_bytes(b""),
+    "truncated": lambda path, rng: path.write_bytes(path.read_bytes()[: path.stat().st_size // 2]),
+    "bit-flipped": flip_a_bit,
+    "random": lambda path, rng: path.write_bytes(rng.randbytes(path.stat().st_size or 64)),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_damaged_cache_is_rebuilt_with_a_warning(tmp_path, damage):
+    content = tmp_path / "content"
+    shutil.copytree(EXAMPLE, content)
+    (content / "pages" / "colophon.md").write_text("Title: Colophon\n\nMade with Pelican.\n")
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build(content, output, cache)
+    damaged = sorted(p for p in cache.rglob("*") if p.is_file())
+    assert any(p.parent.name == "templates" for p in damaged)  # compiled templates
+    assert any(p.parent == cache for p in damaged)  # Pelican's own
+    rng = random.Random(damage)
+    for path in damaged:
+        DAMAGE[damage](path, rng)
+    result = build(content, output, cache)
+    assert "Traceback" not in result.stdout + result.stderr
+    printed = result.stdout + result.stderr
+    assert re.search(r"papershelf: \S+/cache/papershelf/\S+ is (damaged|unreadable)", printed)
+    assert re.search(r"papershelf: \S+/templates/\S+ is damaged", printed)
+    assert_as_from_scratch(output, content, tmp_path)
+    build(content, output, cache)  # and the cache is whole again
+    assert_as_from_scratch(output, content, tmp_path)
+
+
+def test_one_cache_for_two_output_folders_keeps_each_exact(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(EXAMPLE, content)
+    first, other, cache = tmp_path / "first", tmp_path / "other", tmp_path / "cache"
+    build(content, first, cache)
+    next((content / "listings").glob("*.json")).unlink()  # a day's pages go
+    build(content, other, cache)
+    build(content, first, cache)
+    assert_as_from_scratch(first, content, tmp_path)
+
+
+# Two builds, one folder
+
+
+def test_a_second_build_into_a_busy_folder_stops_and_says_so(tmp_path):
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    lock = OutputLock.take(output)  # a build in progress
+    try:
+        process = pelican(EXAMPLE, output, cache)
+        out, err = process.communicate(timeout=120)
+    finally:
+        lock.release()
+    assert process.returncode == 1
+    assert "Traceback" not in out + err
+    assert f"papershelf: another build is writing {output.resolve()}" in err
+    assert not (output / "index.html").exists()
+    build(EXAMPLE, output, cache)
+    assert not (output / ".papershelf.lock").exists()
+
+
+def test_builds_of_different_content_at_once_never_mix(synthetic, tmp_path):
+    other = tmp_path / "other"
+    shutil.copytree(EXAMPLE, other)
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    processes = [pelican(synthetic, output, cache), pelican(other, output, cache)]
+    results = [(p.wait(timeout=300), p.communicate()) for p in processes]
+    codes = sorted(code for code, _ in results)
+    assert codes in ([0, 0], [0, 1])  # one after the other, or the second stopped
+    build(synthetic, output, cache)
+    assert_as_from_scratch(output, synthetic, tmp_path)
+
+
+# A full disk
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 600 kB file system, where the machine lets the tests mount one."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(disk)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip("mounting a tmpfs needs root: " + mounted.stderr.decode().strip())
+    yield disk
+    subprocess.run(["umount", str(disk)], check=True)
+
+
+def test_a_full_disk_stops_the_build_with_one_line(tmp_path, small_disk):
+    output = small_disk / "output"
+    process = pelican(EXAMPLE, output, tmp_path / "cache")
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert "Traceback" not in out + err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    assert re.fullmatch(
+        rf"papershelf: cannot write in {re.escape(str(output))}\S*: No space left on device",
+        lines[0],
+    )
+    assert temporaries(small_disk) == []
