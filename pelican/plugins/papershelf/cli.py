@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import fork, latex
+from . import files, fork, latex
 from .archive.identity import normalise_title
 from .archive.model import ContentError, Entry, Problem
 from .config import Config, SettingsError
@@ -146,7 +146,7 @@ def cmd_new_note(args) -> int:
         for name in (new_note_name(paper.slug, n) for n in itertools.count())
         if not (folder / name).exists()
     )
-    path.write_text(note_template(paper, args.curator, dt.date.today()), encoding="utf-8")
+    files.write_text(path, note_template(paper, args.curator, dt.date.today()), durable=True)
     print(path)
     return 0
 
@@ -437,6 +437,13 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader of our output went away (| head)
         sys.stderr.close()
         return 0
+    except KeyboardInterrupt:  # every file is written whole, or not at all
+        print("papershelf: interrupted", file=sys.stderr)
+        return 130
+    except OSError as error:  # a full disk, a folder that cannot be written
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"papershelf: {where}{error.strerror or error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import files
 from .config import Config, SettingsError
 from .read.listing import content_files
 
@@ -170,11 +171,11 @@ def initialise(
         folder.mkdir(parents=True, exist_ok=True)
         keep = folder / ".gitkeep"  # git keeps no empty folder, and the build needs them
         if not keep.exists():
-            keep.write_text("", encoding="utf-8")
+            files.write_text(keep, "")
             done.written.append(keep)
     about = content / "pages" / "about.md"
     about.parent.mkdir(parents=True, exist_ok=True)
-    about.write_text(about_page(name, description, repo_url), encoding="utf-8")
+    files.write_text(about, about_page(name, description, repo_url), durable=True)
     done.written.append(about)
     done.settings = {
         "SITENAME": name,
@@ -183,6 +184,6 @@ def initialise(
         **({"PAPERSHELF_REPO_BRANCH": branch} if branch else {}),
     }
     text = settings_file.read_text(encoding="utf-8") if settings_file.is_file() else ""
-    settings_file.write_text(with_settings(text, done.settings), encoding="utf-8")
+    files.write_text(settings_file, with_settings(text, done.settings), durable=True)
     done.written.append(settings_file)
     return done

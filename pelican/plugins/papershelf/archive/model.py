@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass, field
+
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True, order=True)
@@ -16,7 +19,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
+        # A file's name is shown as text: a newline or an escape in it cannot
+        # make a line of its own or move the terminal's cursor.
+        path = _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", self.path)
+        where = f"{path}:{self.line}" if self.line else path
         return f"{where}: {self.message}"
 
 

@@ -29,7 +29,10 @@ def listing_readers(content_path: str, config: Config) -> tuple[list[str], list,
         problems.append(Problem(str(Path(config.listings_path)), 0, message))
     files = listing_files(folder)
     names = [str(path.relative_to(content_path)) for path in files]
-    readers = [listing_reader(path, display=name) for path, name in zip(files, names, strict=True)]
+    readers = [
+        listing_reader(path, display=name, root=content_path)
+        for path, name in zip(files, names, strict=True)
+    ]
     return names, readers, problems
 
 
@@ -53,10 +56,10 @@ def read_notes(content_path: str, config: Config) -> tuple[list[Note], list[Prob
     references: list[tuple[str, int, str]] = []
     for path in content_files(Path(content_path) / config.notes_path, ".md"):
         name = str(path.relative_to(content_path))
-        note, trouble = read_note(path, display=name)
+        note, trouble = read_note(path, display=name, root=content_path)
         notes += [note] if note else []
         problems += trouble
-        reference = paper_reference(path) if trouble else None
+        reference = paper_reference(path, content_path) if trouble else None
         if reference:
             references.append((name, *reference))
     return notes, problems, references

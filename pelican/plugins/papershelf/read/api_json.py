@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import reprlib
 
 from .. import latex
 from ..archive.identity import ARXIV_ID_RE
 from ..archive.model import Entry, Problem
+from . import characters
 
 _WHITESPACE = re.compile(r"[ \t\u00a0]+")
 
@@ -26,6 +28,28 @@ def _squeeze(text: str) -> str:
 
 
 _DECODER = json.JSONDecoder()
+MAX_COUNT = 10**9  # upvotes: anything larger is not a count
+YEARS = range(1900, 2200)  # a publication date outside is an error, not a date to compute with
+_REPR = reprlib.Repr()  # keyword arguments only from Python 3.12
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother, _REPR.maxlist, _REPR.maxdict = 3, 60, 60, 4, 4
+
+
+def _shown(value) -> str:
+    """A value in a problem's line: short, however long or deep it is."""
+    return characters.printable(_REPR.repr(value))
+
+
+def _strings(item, key: str = "", depth: int = 0):
+    """(key, text) for every string of a decoded item, values and keys."""
+    if isinstance(item, str):
+        yield key, item
+    elif depth < 8 and isinstance(item, dict):
+        for name, value in item.items():
+            yield from _strings(name, "a key", depth + 1)
+            yield from _strings(value, name if isinstance(name, str) else key, depth + 1)
+    elif depth < 8 and isinstance(item, list):
+        for value in item:
+            yield from _strings(value, key, depth + 1)
 
 
 def read_json(text: str, path: str, snapshot: dt.date) -> tuple[list[Entry], list[Problem]]:
@@ -64,6 +88,10 @@ def _items(text, path, problems):
             item, end = _DECODER.raw_decode(text, pos)
         except json.JSONDecodeError as error:
             problems.append(Problem(path, error.lineno, f"invalid JSON: {error.msg}"))
+            return
+        except RecursionError:
+            line = _line_of(text, pos)
+            problems.append(Problem(path, line, "invalid JSON: arrays or objects too deep"))
             return
         line, counted = line + text.count("\n", counted, pos), pos
         yield line, item
@@ -110,6 +138,11 @@ def _entry(item, path, line, snapshot, problems) -> Entry | None:
         return None
     title = _squeeze(title.replace("\n", " ")).strip()
     ok = True
+    for key, value in _strings(item):
+        what = characters.forbidden(value)
+        if what:
+            problem(f"{key} holds a {what}: text cannot hold it")
+            ok = False
 
     summary = get("summary") or ""
     if not isinstance(summary, str):
@@ -119,25 +152,29 @@ def _entry(item, path, line, snapshot, problems) -> Entry | None:
     abstract = _text(summary)
 
     authors = []
-    for author in get("authors") or []:
+    listed = get("authors") or []
+    if not isinstance(listed, list):
+        problem(f"authors is not a list: {_shown(listed)}")
+        ok, listed = False, []
+    for author in listed:
         name = author.get("name") if isinstance(author, dict) else author
         if not isinstance(name, str) or not name.strip():
-            problem(f"author without a name: {author!r}")
+            problem(f"author without a name: {_shown(author)}")
             ok = False
         else:
             authors.append(_squeeze(name).strip())
 
     upvotes = get("upvotes")
     if upvotes is not None and (
-        not isinstance(upvotes, int) or isinstance(upvotes, bool) or upvotes < 0
+        not isinstance(upvotes, int) or isinstance(upvotes, bool) or not 0 <= upvotes <= MAX_COUNT
     ):
-        problem(f"upvotes is not a count: {upvotes!r}")
+        problem(f"upvotes is not a count: {_shown(upvotes)}")
         ok = False
 
     arxiv_id = paper.get("id")
     if arxiv_id is not None:
         if not isinstance(arxiv_id, str) or not ARXIV_ID_RE.fullmatch(arxiv_id.strip()):
-            problem(f"not an arXiv id: {arxiv_id!r}")
+            problem(f"not an arXiv id: {_shown(arxiv_id)}")
             ok = False
         else:
             arxiv_id = re.sub(r"v\d+$", "", arxiv_id.strip())
@@ -148,8 +185,12 @@ def _entry(item, path, line, snapshot, problems) -> Entry | None:
         try:
             date, dated = dt.datetime.fromisoformat(published).date(), True
         except (TypeError, ValueError):
-            problem(f"publishedAt is not a date: {published!r}")
+            problem(f"publishedAt is not a date: {_shown(published)}")
             ok = False
+        else:
+            if date.year not in YEARS:
+                problem(f"publishedAt is out of range: {_shown(published)}")
+                ok = False
 
     links = []
     for key in ("githubRepo", "projectPage"):
@@ -159,7 +200,7 @@ def _entry(item, path, line, snapshot, problems) -> Entry | None:
         if isinstance(url, str) and re.match(r"https?://\S+$", url.strip()):
             links.append(url.strip())
         else:
-            problem(f"{key} is not an http(s) URL: {url!r}")
+            problem(f"{key} is not an http(s) URL: {_shown(url)}")
             ok = False
     links.extend(latex.urls(abstract))
 

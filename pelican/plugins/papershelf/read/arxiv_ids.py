@@ -14,11 +14,12 @@ An entry without an arXiv id whose normalised title is on a line gets that id
 from __future__ import annotations
 
 import dataclasses
-import os
 from pathlib import Path
 
+from .. import files
 from ..archive.identity import ARXIV_ID_RE, normalise_title
 from ..archive.model import Entry, Problem
+from .listing import UnreadableFile, decode, read_content_file
 
 HEADER = (
     "# arXiv ids that `papershelf resolve` found by exact title, one paper a line:\n"
@@ -30,12 +31,15 @@ HEADER = (
 def read_ids(path: Path, display: str) -> tuple[dict[str, str], list[Problem]]:
     """{normalised title: arXiv id} from the file (none if it does not exist),
     and every problem in it."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         return {}, []
-    except (OSError, UnicodeDecodeError) as error:
-        return {}, [Problem(display, 0, f"cannot read it: {error}")]
+    try:
+        data = read_content_file(path, path.parent)
+    except UnreadableFile as error:
+        return {}, [Problem(display, 0, str(error))]
+    text, problems = decode(data, display)
+    if problems:
+        return {}, problems
     ids: dict[str, str] = {}
     problems: list[Problem] = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -77,9 +81,4 @@ def write_ids(path: Path, found: dict[str, str]) -> None:
     if kept and not kept.endswith("\n"):
         kept += "\n"
     lines = "".join(f"{arxiv_id}\t{' '.join(title.split())}\n" for title, arxiv_id in found.items())
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_text(kept + lines, encoding="utf-8")
-        temporary.replace(path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    files.write_text(path, kept + lines, durable=True)

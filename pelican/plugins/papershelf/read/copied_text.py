@@ -30,6 +30,7 @@ HEADER_LINES = frozenset(
 _SPACES = ("\u00a0", "\u2007", "\u202f", "\t")  # read as plain spaces
 _AUTHORS_RE = re.compile(r"•\s*(?P<count>\d[\d,]*)\s+authors?", re.IGNORECASE)
 _RUNS_OF_SPACES = re.compile(r" {2,}")
+MAX_COUNT = 10**9
 
 
 class _Card(NamedTuple):
@@ -190,7 +191,10 @@ def _read_trailer(block, path, snapshot, problems) -> _Card | None:
             )
             ok = False
         else:
-            authors_count = int(match["count"].replace(",", ""))
+            authors_count = _count(match["count"].replace(",", ""))
+            if authors_count is None:
+                problems.append(Problem(path, block.line, f"not a count: {lines[0][:60]!r}"))
+                ok = False
         lines.pop(0)
     offset = len(block.lines) - len(lines)
     if lines and lines[0].startswith("·"):
@@ -216,8 +220,16 @@ def _read_trailer(block, path, snapshot, problems) -> _Card | None:
     except ValueError:
         problems.append(Problem(path, line_number, f"impossible date: {lines[0]!r}"))
         return None
-    upvotes = int(match["upvotes"]) if match["upvotes"] else None
+    upvotes = _count(match["upvotes"]) if match["upvotes"] else None
+    if match["upvotes"] and upvotes is None:
+        problems.append(Problem(path, line_number, f"not a count of upvotes: {lines[0][:60]!r}"))
+        ok = False
     return _Card(date, upvotes, authors_count, dated=True) if ok else None
+
+
+def _count(digits: str) -> int | None:
+    """A count from its digits, or None past a billion (not a count at all)."""
+    return int(digits) if len(digits) <= 10 and int(digits) <= MAX_COUNT else None
 
 
 def _abstract(lines: list[str]) -> str:

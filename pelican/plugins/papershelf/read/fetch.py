@@ -8,7 +8,7 @@ the archive has already, problems.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-from .. import latex
+from .. import files, latex
 from ..archive.dates import snapshot_from_name
 from ..archive.identity import entry_keys, normalise_title
 from ..archive.model import Entry, Problem
@@ -132,8 +132,8 @@ def _accept(
             )
             return report
         report.changes = _changes(read_listing(target)[0], report.entries)
-    listings.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    # Whole or not at all, and on the disk: a listing cannot be rebuilt.
+    files.write_text(target, text, durable=True)
     known.add(report.entries, target.name)
     report.written = True
     return report
@@ -149,11 +149,13 @@ def import_listing(
 ) -> Report:
     """Import a page copied as text, or a day of the daily_papers API saved
     as JSON (by its `.json` name or by its first character)."""
-    text, problem = decode(path.read_bytes(), str(path))
-    if problem:
-        report = Report(path)
-        report.problems.append(problem)
-        return report
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise FeedError(f"{path}: cannot read it: {error.strerror}") from None
+    text, problems = decode(data, str(path))
+    if problems:
+        return Report(path, problems=problems)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     named = snapshot_from_name(path.name)
     if path.suffix.lower() == ".json" or text.lstrip()[:1] in ("[", "{"):
@@ -173,6 +175,10 @@ def import_listing(
     return _accept(text, ".txt", snapshot, listings, known, force, str(path))
 
 
+MAX_BYTES = 16 << 20  # a day's listing is some 40 kB; a body past this is refused
+MAX_REDIRECTS = 5
+
+
 def fetch_day(
     day: dt.date,
     api_url: str,
@@ -180,38 +186,69 @@ def fetch_day(
     retries: int = 4,
     backoff: float = 1.0,
     sleep: Callable[[float], None] = time.sleep,
-) -> str:
-    """The API's JSON for one day; retries 429 and 5xx answers with backoff."""
+    timeout: float = 20.0,
+    max_bytes: int = MAX_BYTES,
+) -> bytes:
+    """The API's answer for one day, as bytes; retries 429 and 5xx answers
+    with backoff. Each try has `timeout` seconds in all (a server that
+    trickles bytes does not keep it going) and at most `max_bytes`, decoded."""
     url = f"{api_url}?date={day.isoformat()}"
     for attempt in range(retries + 1):
         last = attempt == retries
         try:
-            response = client.get(url)
-        except httpx.TimeoutException:
+            status, headers, body = _get(client, url, timeout, max_bytes)
+        except _Slow:
             if last:
                 raise FeedError(
-                    f"{url}: no answer within {client.timeout.read:g} s, {retries + 1} tries"
+                    f"{url}: no answer within {timeout:g} s, {retries + 1} tries"
                 ) from None
             sleep(backoff * 2**attempt)
             continue
-        except httpx.TransportError as error:
+        except httpx.TooManyRedirects:
+            raise FeedError(f"{url}: more than {MAX_REDIRECTS} redirects") from None
+        except httpx.DecodingError:
+            raise FeedError(f"{url}: the answer's compression is broken") from None
+        except httpx.HTTPError as error:
             raise FeedError(
                 f"cannot reach {api_url}: {error or type(error).__name__} (are you offline?)"
             ) from None
-        if response.status_code == 429 or response.status_code >= 500:
+        if status == 429 or status >= 500:
             if last:
-                raise FeedError(f"{url}: HTTP {response.status_code} after {retries + 1} tries")
-            sleep(_retry_after(response) or backoff * 2**attempt)
+                raise FeedError(f"{url}: HTTP {status} after {retries + 1} tries")
+            sleep(_retry_after(headers) or backoff * 2**attempt)
             continue
-        if response.status_code != 200:
-            raise FeedError(f"{url}: HTTP {response.status_code}")
-        return response.text
+        if status != 200:
+            raise FeedError(f"{url}: HTTP {status}")
+        return body
     raise AssertionError("unreachable")
 
 
-def _retry_after(response: httpx.Response) -> float | None:
+class _Slow(Exception):
+    """No whole answer within the time a try has."""
+
+
+def _get(client: httpx.Client, url: str, timeout: float, max_bytes: int) -> tuple:
+    """(status, headers, body) of one GET, within `timeout` seconds overall."""
+    deadline = time.monotonic() + timeout
     try:
-        return min(60.0, float(response.headers.get("retry-after", "")))
+        with client.stream("GET", url) as response:
+            body = bytearray()
+            for chunk in response.iter_bytes():  # decompressed
+                body += chunk
+                if len(body) > max_bytes:
+                    raise FeedError(f"{url}: the answer is over {max_bytes >> 20} MB: refused")
+                if time.monotonic() > deadline:
+                    raise _Slow
+            if time.monotonic() > deadline:
+                raise _Slow
+            return response.status_code, response.headers, bytes(body)
+    except httpx.TimeoutException:
+        raise _Slow from None
+
+
+def _retry_after(headers: httpx.Headers) -> float | None:
+    try:
+        return min(60.0, float(headers.get("retry-after", "")))
     except ValueError:
         return None
 
@@ -232,6 +269,7 @@ def fetch(
     with httpx.Client(
         timeout=timeout,
         follow_redirects=True,
+        max_redirects=MAX_REDIRECTS,
         headers={"User-Agent": USER_AGENT},
     ) as client:
         for day in days:
@@ -239,19 +277,16 @@ def fetch(
             if target.exists() and not force:
                 reports.append(Report(target, note="present already, skipped"))
                 continue
-            text = fetch_day(day, api_url, client, retries, backoff)
-            try:
-                empty = json.loads(text) == []
-            except ValueError:
-                empty = False  # the reader reports the malformed body with its line
-            if empty:
+            source = f"{api_url}?date={day.isoformat()}"
+            body = fetch_day(day, api_url, client, retries, backoff, timeout=timeout)
+            text, problems = decode(body, source)
+            if problems:
+                reports.append(Report(target, problems=problems))
+                continue
+            if re.fullmatch(r"\s*\[\s*\]\s*", text):
                 reports.append(Report(target, note="no papers that day, nothing written"))
                 continue
-            reports.append(
-                _accept(
-                    text, ".json", day, listings, known, force, f"{api_url}?date={day.isoformat()}"
-                )
-            )
+            reports.append(_accept(text, ".json", day, listings, known, force, source))
     return reports
 
 

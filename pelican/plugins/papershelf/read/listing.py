@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
 from ..archive.dates import snapshot_from_name
 from ..archive.model import Entry, Problem
 from ..digest import Remember, data_digest
+from . import characters
 from .api_json import read_json
 from .copied_text import read_text
 
@@ -34,12 +36,16 @@ def read_listing(
 
 
 def listing_reader(
-    path: str | os.PathLike, snapshot: dt.date | None = None, display: str | None = None
+    path: str | os.PathLike,
+    snapshot: dt.date | None = None,
+    display: str | None = None,
+    root: str | os.PathLike | None = None,
 ) -> tuple[bytes | None, Callable[[], tuple[list[Entry], list[Problem]]]]:
     """How to read one listing file (see `read_listing`): the key its result
     can be remembered by, and the function that parses it. The file is read
-    now. A file that is no listing (no date in its name, say) or that cannot
-    be read has no key, and its function gives the problem."""
+    now (see `read_content_file`; `root` is the content folder). A file that
+    is no listing (no date in its name, say) or that cannot be read has no
+    key, and its function gives the problem."""
     path = Path(path)
     name = display or str(path)
 
@@ -53,27 +59,64 @@ def listing_reader(
     if snapshot is None:
         return failed("no date in the file name: name it YYYY-MM-DD" + path.suffix.lower())
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        return failed(f"cannot read the file: {error.strerror}")
+        data = read_content_file(path, root)
+    except UnreadableFile as error:
+        return failed(str(error))
 
     def parse() -> tuple[list[Entry], list[Problem]]:
-        text, problem = decode(data, name)
-        return ([], [problem]) if problem else reader(text, name, snapshot)
+        text, problems = decode(data, name)
+        return ([], problems) if problems else reader(text, name, snapshot)
 
     return data_digest(data, name, snapshot), parse
 
 
-def decode(data: bytes, name: str) -> tuple[str, Problem | None]:
-    """UTF-8 text (a BOM is allowed), or a problem naming the line."""
+class UnreadableFile(Exception):
+    """A file of the content that is not read; the message says why."""
+
+
+def read_content_file(path: Path, root: str | os.PathLike | None = None) -> bytes:
+    """The bytes of a listing or a note. Refused: a name with a control
+    character, a link to a file outside `root` (a pull request could publish
+    a file of the machine that builds it), and anything but a regular file (a
+    FIFO would hang the build)."""
+    if characters.forbidden(path.name):
+        raise UnreadableFile(f"the file's name holds a {characters.forbidden(path.name)}")
+    if root is not None and path.is_symlink() and path.exists():  # dangling: reported below
+        target, inside = path.resolve(), Path(root).resolve()
+        if target != inside and inside not in target.parents:
+            raise UnreadableFile("a link to a file outside the content folder: not read")
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        raise UnreadableFile(f"cannot read the file: {error.strerror}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise UnreadableFile("not a regular file: not read")
+        with os.fdopen(descriptor, "rb", closefd=False) as file:
+            return file.read()
+    except OSError as error:
+        raise UnreadableFile(f"cannot read the file: {error.strerror}") from None
+    finally:
+        os.close(descriptor)
+
+
+def decode(data: bytes, name: str) -> tuple[str, list[Problem]]:
+    """UTF-8 text (a BOM is allowed), or the problems, each naming its line:
+    bytes that are not UTF-8, or characters no listing or note may hold
+    (see `characters.py`)."""
     if b"\0" in data:
         line = data.count(b"\n", 0, data.index(b"\0")) + 1
-        return "", Problem(name, line, "binary data: a listing is UTF-8 text")
+        return "", [Problem(name, line, "binary data: a listing is UTF-8 text")]
     try:
-        return data.decode("utf-8-sig"), None
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        return "", Problem(name, line, "not UTF-8 text")
+        return "", [Problem(name, line, "not UTF-8 text")]
+    problems = [
+        Problem(name, line, f"{what}: text cannot hold it (remove it)")
+        for line, what in characters.forbidden_lines(text)
+    ]
+    return ("", problems) if problems else (text, [])
 
 
 def content_files(folder: str | os.PathLike, suffix: str = "") -> list[Path]:

@@ -23,7 +23,7 @@ from urllib.parse import quote, urlencode
 from .. import latex
 from ..archive.model import Note, Paper, Problem
 from ..config import Config
-from .listing import decode
+from .listing import UnreadableFile, decode, read_content_file
 
 KEYS = {"paper", "curator", "date", "tags", "summary"}
 # The placeholders of `note_template`: a note that still has one is unfinished.
@@ -34,25 +34,28 @@ REQUIRED = ("paper", "curator")
 _HEADER_RE = re.compile(r"(?P<key>[A-Za-z][\w-]*)\s*:(?P<value>.*)")
 
 
-def read_note(path: str | Path, display: str | None = None) -> tuple[Note | None, list[Problem]]:
+def read_note(
+    path: str | Path, display: str | None = None, root: str | Path | None = None
+) -> tuple[Note | None, list[Problem]]:
+    """A note from its file (see `read_content_file`; `root` is the content folder)."""
     path = Path(path)
     name = display or str(path)
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        return None, [Problem(name, 1, f"cannot read the file: {error.strerror}")]
-    text, problem = decode(data, name)
-    if problem:
-        return None, [problem]
+        data = read_content_file(path, root)
+    except UnreadableFile as error:
+        return None, [Problem(name, 1, str(error))]
+    text, problems = decode(data, name)
+    if problems:
+        return None, problems
     return parse_note(text, name, path.stem)
 
 
-def paper_reference(path: Path) -> tuple[int, str] | None:
+def paper_reference(path: Path, root: str | Path | None = None) -> tuple[int, str] | None:
     """The line and value of a note's `Paper:`, read from its header alone:
     a note with other problems is checked against the archive too."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
+        lines = read_content_file(path, root).decode("utf-8").splitlines()
+    except (UnreadableFile, UnicodeDecodeError):
         return None
     for number, line in enumerate(lines, start=1):
         match = _HEADER_RE.fullmatch(line.strip())

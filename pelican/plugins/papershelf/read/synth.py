@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from .. import files
 from ..archive.model import Entry
 from .write_listing import json_listing, text_listing
 
@@ -130,11 +131,11 @@ def synthesise(papers: int, out: str | Path, seed: int = 1) -> dict[str, int]:
             name, text = f"{day.isoformat()}.txt", text_listing(synth.entries(listed), day)
         else:
             name, text = f"{day.isoformat()}.json", json_listing(synth.entries(listed))
-        (out / "listings" / name).write_text(text, encoding="utf-8")
+        files.write_text(out / "listings" / name, text)
         for paper in fresh:
             if r.random() < 0.03:
                 note = out / "notes" / f"{paper.arxiv_id}.md"
-                note.write_text(synth.note(paper, day + dt.timedelta(days=2)), encoding="utf-8")
+                files.write_text(note, synth.note(paper, day + dt.timedelta(days=2)))
                 counts["notes"] += 1
         counts["listings"] += 1
         counts["entries"] += len(listed)

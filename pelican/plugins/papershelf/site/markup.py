@@ -69,7 +69,10 @@ MATHML_ATTRIBUTES = {
 # Where a formula goes until the HTML around it has been sanitised.
 _SLOT = "\ue000{}\ue001"
 _SLOT_RE = re.compile("\ue000(\\d+)\ue001")
-_FOOTNOTE_ID_RE = re.compile(r'(id="|href="#)(fn(?:ref)?:)')
+# Every id of a note (its footnotes', and any it writes) and every link to
+# one, as the sanitiser writes them: prefixed, they cannot take an id of the
+# theme's (`search-page`) or of another note on the page.
+_ID_RE = re.compile(r'(\sid="|\shref="#)')
 
 
 def tex_to_mathml(tex: str, display: bool) -> str | None:
@@ -127,7 +130,9 @@ class MathExtension(Extension):
 
 
 # A link whose URL the sanitiser removed (javascript:, data:) stays as its text.
-_LINK_WITHOUT_URL_RE = re.compile(r"<a(?![^>]*\shref=)[^>]*>(.*?)</a>", re.DOTALL)
+# The sanitiser's output is well-formed and links cannot nest, so the first
+# `</a>` closes it; `<a` must be the whole name (not `<abbr`, `<aside>`).
+_LINK_WITHOUT_URL_RE = re.compile(r"<a(?:\s(?![^>]*\shref=)[^>]*)?>(.*?)</a>", re.DOTALL)
 
 
 def sanitise(fragment: str) -> str:
@@ -162,13 +167,13 @@ class Renderer:
             output_format="html",
         )
 
-    def __call__(self, text: str, ids: str = "") -> str:
-        """HTML for `text`; `ids` prefixes footnote ids, so that several
-        rendered texts can share a page."""
+    def __call__(self, text: str, ids: str = "note-") -> str:
+        """HTML for `text`, closed within itself; `ids` prefixes every id in
+        it and every link to one, so that several rendered texts can share a
+        page with the theme's own ids."""
         text = text.replace("\ue000", "").replace("\ue001", "")
         fragment = sanitise(self._md.reset().convert(text))
-        if ids:
-            fragment = _FOOTNOTE_ID_RE.sub(rf"\g<1>{ids}\g<2>", fragment)
+        fragment = _ID_RE.sub(rf"\g<1>{ids}", fragment)
         formulas = [math_html(source) for source in self._math.formulas]
         return _SLOT_RE.sub(lambda m: formulas[int(m[1])], fragment)
 

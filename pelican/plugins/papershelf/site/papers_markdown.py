@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import latex
+from .. import files, latex
 from ..archive.model import Paper
 
 
@@ -71,6 +71,6 @@ def export(papers: list[Paper], folder: str | Path) -> list[Path]:
     written = []
     for paper in papers:
         path = folder / f"{paper.slug}.md"
-        path.write_text(document(paper), encoding="utf-8")
+        files.write_text(path, document(paper))
         written.append(path)
     return written
