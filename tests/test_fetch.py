@@ -1,10 +1,14 @@
 """Importing copied pages and fetching the API, against a local server."""
 
+import contextlib
 import datetime as dt
+import functools
 import http.server
 import shutil
 import threading
 import time
+import tracemalloc
+import zlib
 from typing import ClassVar
 
 import pytest
@@ -144,6 +148,8 @@ class DailyPapers(http.server.BaseHTTPRequestHandler):
             time.sleep(0.5)
         if day == "2026-04-04":
             return self.answer(200, b"[]")
+        if day in HOSTILE:
+            return HOSTILE[day](self)
         path = CORPUS_JSON / f"{day}.json"
         self.answer(200, path.read_bytes()) if path.exists() else self.answer(404, b"no")
 
@@ -154,6 +160,39 @@ class DailyPapers(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+
+def trickle(handler):
+    """A byte every 50 ms: each read is quick, the answer never ends in time."""
+    handler.send_response(200)
+    handler.send_header("Content-Length", "100")
+    handler.end_headers()
+    with contextlib.suppress(OSError):
+        for _ in range(100):
+            handler.wfile.write(b" ")
+            handler.wfile.flush()
+            time.sleep(0.05)
+
+
+@functools.cache
+def bomb_body() -> bytes:
+    """200 MB of zeros in a 200 kB gzip body."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    zeros = bytes(1 << 20)
+    return b"".join(compressor.compress(zeros) for _ in range(200)) + compressor.flush()
+
+
+def bomb(handler):
+    handler.answer(200, bomb_body(), {"Content-Encoding": "gzip"})
+
+
+HOSTILE = {
+    "2026-04-05": trickle,
+    "2026-04-06": lambda h: h.answer(200, b'[{"paper": {"title": "caf\xe9"}}]'),
+    "2026-04-07": bomb,
+    "2026-04-08": lambda h: h.answer(302, b"", {"Location": h.path}),
+    "2026-04-09": lambda h: h.answer(200, b"[" * 100_000 + b"]" * 100_000),
+}
 
 
 @pytest.fixture
@@ -232,3 +271,42 @@ def test_missing_days_run_from_the_newest_listing_to_today(content):
     assert days == [dt.date(2026, 3, 7), dt.date(2026, 3, 8), dt.date(2026, 3, 9)]
     since = missing_days(content / "listings", dt.date(2026, 3, 7), dt.date(2026, 3, 5))
     assert since == [dt.date(2026, 3, 5), dt.date(2026, 3, 7)]
+
+
+def test_a_server_that_trickles_bytes_is_given_up_on_in_time(content, api):
+    started = time.monotonic()
+    with pytest.raises(FeedError, match=r"no answer within 0.2 s, 3 tries$"):
+        fetch_days(content, api, "2026-04-05")
+    assert time.monotonic() - started < 3  # three tries of 0.2 s, and the backoff
+
+
+def test_a_body_that_is_not_utf8_is_a_problem_at_its_line(content, api):
+    (report,) = fetch_days(content, api, "2026-04-06")
+    assert [str(p) for p in report.problems] == [f"{api}?date=2026-04-06:1: not UTF-8 text"]
+    assert not report.written
+    assert not (content / "listings" / "2026-04-06.json").exists()
+
+
+def test_a_compressed_body_that_inflates_past_the_cap_is_refused(content, api):
+    bomb_body()  # made before the clock starts
+    tracemalloc.start()
+    try:
+        with pytest.raises(FeedError, match=r"date=2026-04-07: the answer is over 16 MB: refused"):
+            fetch_days(content, api, "2026-04-07")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 << 20  # what the cap allows, not the 200 MB it inflates to
+
+
+def test_a_redirect_loop_is_one_line(content, api):
+    with pytest.raises(FeedError, match=r"date=2026-04-08: more than 5 redirects$"):
+        fetch_days(content, api, "2026-04-08")
+
+
+def test_json_nested_too_deep_is_a_problem_and_not_written(content, api):
+    (report,) = fetch_days(content, api, "2026-04-09")
+    assert [str(p) for p in report.problems] == [
+        f"{api}?date=2026-04-09:1: invalid JSON: arrays or objects too deep"
+    ]
+    assert not (content / "listings" / "2026-04-09.json").exists()

@@ -70,7 +70,7 @@ def hostile_site(tmp_path_factory):
     return build_site(content, base / "output"), notes
 
 
-CHECK = """html => {
+CHECK = r"""html => {
   const page = new DOMParser().parseFromString(html, "text/html");
   const notes = [...page.querySelectorAll("article.note")];
   return {

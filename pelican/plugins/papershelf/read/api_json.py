@@ -89,6 +89,10 @@ def _items(text, path, problems):
         except json.JSONDecodeError as error:
             problems.append(Problem(path, error.lineno, f"invalid JSON: {error.msg}"))
             return
+        except ValueError:  # a number of more digits than Python converts (4,300)
+            line = _line_of(text, pos)
+            problems.append(Problem(path, line, "invalid JSON: a number too long to be a count"))
+            return
         except RecursionError:
             line = _line_of(text, pos)
             problems.append(Problem(path, line, "invalid JSON: arrays or objects too deep"))

@@ -36,6 +36,13 @@ def forbidden(text: str) -> str | None:
     return None if match is None else describe(match.group())
 
 
+def forbidden_in_name(name: str) -> str | None:
+    """What is wrong with a file's name: tabs and line breaks are not allowed
+    there either."""
+    match = re.search(r"[\t\n\r]", name)
+    return describe(match.group()) if match else forbidden(name)
+
+
 def forbidden_lines(text: str) -> list[tuple[int, str]]:
     """(line, what) for each line of the text that holds a forbidden character."""
     found = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,8 +207,6 @@ def fetch_day(
             continue
         except httpx.TooManyRedirects:
             raise FeedError(f"{url}: more than {MAX_REDIRECTS} redirects") from None
-        except httpx.DecodingError:
-            raise FeedError(f"{url}: the answer's compression is broken") from None
         except httpx.HTTPError as error:
             raise FeedError(
                 f"cannot reach {api_url}: {error or type(error).__name__} (are you offline?)"
@@ -228,15 +227,30 @@ class _Slow(Exception):
 
 
 def _get(client: httpx.Client, url: str, timeout: float, max_bytes: int) -> tuple:
-    """(status, headers, body) of one GET, within `timeout` seconds overall."""
+    """(status, headers, body) of one GET, within `timeout` seconds overall
+    and `max_bytes` once inflated. The body is inflated here, a bounded
+    piece at a time: httpx inflates a chunk whole, and 64 kB of gzip can
+    hold 64 MB."""
     deadline = time.monotonic() + timeout
     try:
-        with client.stream("GET", url) as response:
+        with client.stream("GET", url, headers={"Accept-Encoding": "gzip"}) as response:
+            encoding = response.headers.get("content-encoding", "identity").strip().lower()
+            if encoding not in ("gzip", "identity"):
+                raise FeedError(f"{url}: the answer is compressed as {encoding!r}, not gzip")
+            inflate = zlib.decompressobj(31) if encoding == "gzip" else None
             body = bytearray()
-            for chunk in response.iter_bytes():  # decompressed
-                body += chunk
-                if len(body) > max_bytes:
-                    raise FeedError(f"{url}: the answer is over {max_bytes >> 20} MB: refused")
+            for raw in response.iter_raw():
+                data = raw
+                while data:
+                    room = max_bytes + 1 - len(body)
+                    if inflate is None:
+                        body += data[:room]
+                        data = b""
+                    else:
+                        body += inflate.decompress(data, room)
+                        data = inflate.unconsumed_tail
+                    if len(body) > max_bytes:
+                        raise FeedError(f"{url}: the answer is over {max_bytes >> 20} MB: refused")
                 if time.monotonic() > deadline:
                     raise _Slow
             if time.monotonic() > deadline:
@@ -244,6 +258,8 @@ def _get(client: httpx.Client, url: str, timeout: float, max_bytes: int) -> tupl
             return response.status_code, response.headers, bytes(body)
     except httpx.TimeoutException:
         raise _Slow from None
+    except zlib.error:
+        raise FeedError(f"{url}: the answer's compression is broken") from None
 
 
 def _retry_after(headers: httpx.Headers) -> float | None:
@@ -262,6 +278,7 @@ def fetch(
     timeout: float = 20.0,
     retries: int = 4,
     backoff: float = 1.0,
+    max_bytes: int = MAX_BYTES,
 ) -> list[Report]:
     """Fetch each day into listings/YYYY-MM-DD.json; a day without papers is
     reported and not written."""
@@ -278,7 +295,9 @@ def fetch(
                 reports.append(Report(target, note="present already, skipped"))
                 continue
             source = f"{api_url}?date={day.isoformat()}"
-            body = fetch_day(day, api_url, client, retries, backoff, timeout=timeout)
+            body = fetch_day(
+                day, api_url, client, retries, backoff, timeout=timeout, max_bytes=max_bytes
+            )
             text, problems = decode(body, source)
             if problems:
                 reports.append(Report(target, problems=problems))

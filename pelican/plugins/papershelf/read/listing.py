@@ -79,8 +79,9 @@ def read_content_file(path: Path, root: str | os.PathLike | None = None) -> byte
     character, a link to a file outside `root` (a pull request could publish
     a file of the machine that builds it), and anything but a regular file (a
     FIFO would hang the build)."""
-    if characters.forbidden(path.name):
-        raise UnreadableFile(f"the file's name holds a {characters.forbidden(path.name)}")
+    wrong = characters.forbidden_in_name(path.name)
+    if wrong:
+        raise UnreadableFile(f"the file's name holds a {wrong}")
     if root is not None and path.is_symlink() and path.exists():  # dangling: reported below
         target, inside = path.resolve(), Path(root).resolve()
         if target != inside and inside not in target.parents:
