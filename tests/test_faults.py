@@ -266,3 +266,75 @@ def test_a_full_disk_stops_the_build_with_one_line(tmp_path, small_disk):
         lines[0],
     )
     assert temporaries(small_disk) == []
+
+
+# import and fetch
+
+
+@pytest.fixture(scope="module")
+def big_page(tmp_path_factory) -> Path:
+    """A copied page of 20,000 papers: an import of some seconds."""
+    import datetime as dt
+
+    from test_hostile import big_entries
+
+    from pelican.plugins.papershelf.read.write_listing import text_listing
+
+    day = dt.date(2026, 5, 8)
+    path = tmp_path_factory.mktemp("big") / f"{day}.txt"
+    path.write_text(text_listing(big_entries(20_000, 60, day, seed=5), day), encoding="utf-8")
+    return path
+
+
+def papershelf(*args: str, **kwargs) -> subprocess.Popen:
+    command = [sys.executable, "-m", "pelican.plugins.papershelf.cli", *args]
+    return subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs
+    )
+
+
+def test_an_import_killed_anywhere_leaves_the_listing_whole_or_absent(big_page, tmp_path):
+    listings = tmp_path / "content" / "listings"
+    listings.mkdir(parents=True)
+    target = listings / big_page.name
+    rng = random.Random(11)
+    for _ in range(5):
+        process = papershelf("import", str(big_page), "--content", str(tmp_path / "content"))
+        time.sleep(rng.uniform(0.05, 2.0))
+        process.kill()
+        process.communicate()
+        assert not target.exists() or target.read_bytes() == big_page.read_bytes()
+        target.unlink(missing_ok=True)
+        files.sweep([listings])
+        assert list(listings.iterdir()) == []
+    process = papershelf("import", str(big_page), "--content", str(tmp_path / "content"))
+    _out, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err
+    assert target.read_bytes() == big_page.read_bytes()
+
+
+def test_ctrl_c_stops_an_import_with_one_line(big_page, tmp_path):
+    listings = tmp_path / "content" / "listings"
+    listings.mkdir(parents=True)
+    process = papershelf(
+        "import", str(big_page), "--content", str(tmp_path / "content"), start_new_session=True
+    )
+    time.sleep(0.8)  # past Python's start, within the 1.5 s the import takes
+    os.killpg(process.pid, signal.SIGINT)
+    _out, err = process.communicate(timeout=120)
+    if process.returncode == 0:
+        pytest.skip("the import finished before the interruption")
+    assert process.returncode == 130
+    assert err.strip() == "papershelf: interrupted"
+    assert list(listings.iterdir()) == []
+
+
+def test_an_import_onto_a_full_disk_is_one_line_and_leaves_nothing(big_page, small_disk):
+    listings = small_disk / "content" / "listings"
+    listings.mkdir(parents=True)
+    process = papershelf("import", str(big_page), "--content", str(small_disk / "content"))
+    _out, err = process.communicate(timeout=300)
+    assert process.returncode == 1
+    assert "Traceback" not in err
+    assert err.strip() == f"papershelf: {listings / big_page.name}: No space left on device"
+    assert list(listings.iterdir()) == []

@@ -171,3 +171,46 @@ def test_an_api_listing_reads_back_to_the_same_entries(entries):
     read, problems = read_json(text, "listings/2025-12-15.json", SNAPSHOT)
     assert problems == []
     assert [shown(e) for e in read] == [shown(e) for e in entries]
+
+
+# Any text a listing can hold; now and then a character none may hold.
+good_text = st.text(st.characters(codec="utf-8", exclude_categories=["Cc", "Cs"]), max_size=40)
+any_text = good_text | st.sampled_from(["bell \x07", "esc \x1b[2J", "\ufffe", "nul \x00"])
+
+
+@st.composite
+def api_items(draw):
+    paper = {
+        "id": draw(st.none() | st.from_regex(r"\A\d{4}\.\d{5}\Z")),
+        "title": draw(any_text.filter(str.strip)),
+        "summary": draw(any_text),
+        "authors": draw(st.lists(st.fixed_dictionaries({"name": good_text}), max_size=3)),
+        "upvotes": draw(st.integers(0, 10**6) | st.just(10**10)),
+        "ai_keywords": draw(st.lists(good_text, max_size=3)),
+    }
+    published = draw(st.sampled_from(["2025-12-14T08:00:00Z", "2024-02-29", "0001-01-01"]))
+    return {"paper": paper, "publishedAt": published}
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(api_items(), min_size=1, max_size=4))
+def test_whatever_the_readers_accept_builds_a_site_with_valid_feeds(items):
+    """Input is refused at its line, or it builds: no third way."""
+    import json
+
+    from conftest import build_site
+    from lxml import etree
+
+    text = json.dumps(items, ensure_ascii=False)
+    entries, problems = read_json(text, "listings/2025-12-15.json", SNAPSHOT)
+    assert all(1 <= p.line <= last_line(text) for p in problems)
+    if problems:
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        content = Path(folder, "content")
+        (content / "listings").mkdir(parents=True)
+        (content / "listings" / "2025-12-15.json").write_text(text, encoding="utf-8")
+        site = build_site(content, Path(folder, "output"))
+        for feed in (site / "feeds").rglob("*.xml"):
+            etree.parse(str(feed))  # anything XML cannot hold raises
+        assert 1 <= len(list((site / "papers").glob("*/index.html"))) <= len(entries)
