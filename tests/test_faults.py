@@ -23,9 +23,9 @@ from pelican.plugins.papershelf.builder.guard import OutputLock
 TEMPORARY = re.compile(r"\..+\.papershelf-\d+-\d+\.tmp")
 
 
-def pelican(content: Path, output: Path, cache: Path, **kwargs) -> subprocess.Popen:
+def pelican(content: Path, output: Path, cache: Path, *extra: str, **kwargs) -> subprocess.Popen:
     command = [sys.executable, "-m", "pelican", str(content), "-o", str(output)]
-    command += ["-s", str(ROOT / "pelicanconf.py"), "--cache-path", str(cache)]
+    command += ["-s", str(ROOT / "pelicanconf.py"), "--cache-path", str(cache), *extra]
     wide = {**os.environ, "COLUMNS": "1000"}  # Pelican's log, a line a message
     return subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=wide, **kwargs
@@ -136,9 +136,9 @@ def test_ctrl_c_stops_a_build_with_one_line_and_status_130(synthetic, tmp_path):
     (content / "notes" / "new.md").write_text(
         "Paper: " + sorted((output / "papers").iterdir())[0].name + "\nCurator: Ada\n\nNew.\n"
     )
-    for delay in (2.0, 1.5, 1.0, 0.7):
+    for delay in (1.5, 1.0, 2.5):  # within a build from scratch of some seconds
         # As a terminal sends it: to the whole group, the build's processes too.
-        process = pelican(content, output, cache, start_new_session=True)
+        process = pelican(content, output, cache, "--ignore-cache", start_new_session=True)
         time.sleep(delay)
         os.killpg(process.pid, signal.SIGINT)
         out, err = process.communicate(timeout=120)
