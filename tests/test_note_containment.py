@@ -85,6 +85,7 @@ CHECK = r"""html => {
     theme: ["search-page", "notes-heading", "main"].map(
       id => page.querySelectorAll("#" + id).length),
     scripts: page.querySelectorAll(".note-body script, .note-body iframe, .note-body img").length,
+    links: page.querySelectorAll(".note-body a[href^='https://example.org']").length,
     // A tag left open in a note (a link, say) would be carried on by the parser
     // into the page after it: into the next note's header, around headings.
     wrapped: [...page.querySelectorAll("h1, h2, h3, header, footer, section, article, nav")]
@@ -112,6 +113,7 @@ def test_every_note_ends_where_it_began(hostile_site, browser):
             assert all(found["outside"]), slug
             assert found["citeAfterNotes"], slug
             assert found["scripts"] == 0, slug
+            assert found["links"] > 0, slug  # links with a web address stay links
             assert found["wrapped"] == 0, slug
             assert found["strays"] == 0, slug
             assert found["leaked"] == 0, slug

@@ -132,7 +132,7 @@ class MathExtension(Extension):
 # A link whose URL the sanitiser removed (javascript:, data:) stays as its text.
 # The sanitiser's output is well-formed and links cannot nest, so the first
 # `</a>` closes it; `<a` must be the whole name (not `<abbr`, `<aside>`).
-_LINK_WITHOUT_URL_RE = re.compile(r"<a(?:\s(?![^>]*\shref=)[^>]*)?>(.*?)</a>", re.DOTALL)
+_LINK_WITHOUT_URL_RE = re.compile(r"<a(?![^>]*\shref=)(?:\s[^>]*)?>(.*?)</a>", re.DOTALL)
 
 
 def sanitise(fragment: str) -> str:
