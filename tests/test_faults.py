@@ -270,6 +270,45 @@ def test_a_full_disk_stops_the_build_with_one_line(tmp_path, small_disk):
     assert temporaries(small_disk) == []
 
 
+def test_a_full_disk_under_pelican_s_own_pages_is_one_line_too(tmp_path, small_disk):
+    content = tmp_path / "content"
+    shutil.copytree(EXAMPLE, content)
+    words = " ".join(f"word{n}" for n in range(120_000))  # 1 MB: more than the disk
+    (content / "pages" / "long.md").write_text(f"Title: Long\n\n{words}\n")
+    output = small_disk / "output"
+    process = pelican(content, output, tmp_path / "cache")
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert "Traceback" not in out + err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert lines == [f"papershelf: cannot write in {output}/long: No space left on device"]
+    assert not (output / "long" / "index.html").exists()
+    assert temporaries(small_disk) == []
+
+
+def test_pelican_s_own_pages_are_written_whole_or_not_at_all(tmp_path):
+    from pelican.plugins.papershelf.builder.writer import WholeFileWriter
+
+    writer = WholeFileWriter(str(tmp_path), settings={})
+    page = tmp_path / "about" / "index.html"
+    page.parent.mkdir()
+    page.write_text("the old page")
+
+    def write_half_and_fail():
+        with writer._open_w(str(page), "utf-8", override=True) as file:
+            file.write("the new ")
+            assert page.read_text() == "the old page"  # nothing of it shows yet
+            raise RuntimeError("rendering failed half-way")
+
+    with pytest.raises(RuntimeError):
+        write_half_and_fail()
+    assert page.read_text() == "the old page"
+    assert list(page.parent.iterdir()) == [page]
+    with writer._open_w(str(tmp_path / "other.html"), "utf-8") as file:
+        file.write("whole")
+    assert (tmp_path / "other.html").read_text() == "whole"
+
+
 # import and fetch
 
 

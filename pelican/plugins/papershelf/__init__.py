@@ -28,6 +28,12 @@ def prepare(pelican):
     check_pelican_caches(pelican.settings)
 
 
+def get_writer(pelican):
+    from .builder.writer import WholeFileWriter
+
+    return WholeFileWriter
+
+
 def finished(pelican):
     from .builder import guard
 
@@ -40,4 +46,5 @@ def register():
     # Module-level receivers: Pelican's signals hold receivers weakly.
     signals.initialized.connect(prepare)
     signals.get_generators.connect(get_generators)
+    signals.get_writer.connect(get_writer)
     signals.finalized.connect(finished)
