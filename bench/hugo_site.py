@@ -59,6 +59,7 @@ def body(paper) -> str:
 
 def write_site(archive, folder: Path) -> Path:
     """A Hugo site of the archive's papers in `folder`; its source folder."""
+    folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(THEME / "hugo.toml", folder / "hugo.toml")
     shutil.copytree(THEME / "layouts", folder / "layouts")
     papers = folder / "content" / "papers"
