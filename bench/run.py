@@ -125,6 +125,7 @@ def baseline_content(work: Path, content: Path, archive) -> Path:
 
 
 BASELINE_SETTINGS = """
+PLUGINS = []  # unset, Pelican would load every plugin installed, papershelf too
 SITENAME = "baseline"
 SITEURL = ""
 RELATIVE_URLS = True
@@ -307,7 +308,7 @@ def report(results: list[dict], reference: tuple[float, float]) -> str:
             "grows when the machine's other tenants are busy. "
             "Each build starts after `sync`, and each cold build writes into new folders "
             "(see FRESH_FOLDERS in bench/run.py); "
-            "the plugin's bytecode is compiled first (`python -m compileall plugins`).",
+            "the plugin's bytecode is compiled first (`python -m compileall pelican/plugins/papershelf`).",
             "",
             *hugo_report(results),
             *search_report(results),
