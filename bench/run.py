@@ -308,7 +308,8 @@ def report(results: list[dict], reference: tuple[float, float]) -> str:
             "grows when the machine's other tenants are busy. "
             "Each build starts after `sync`, and each cold build writes into new folders "
             "(see FRESH_FOLDERS in bench/run.py); "
-            "the plugin's bytecode is compiled first (`python -m compileall pelican/plugins/papershelf`).",
+            "the plugin's bytecode is compiled first "
+            "(`python -m compileall pelican/plugins/papershelf`).",
             "",
             *hugo_report(results),
             *search_report(results),
