@@ -205,24 +205,3 @@ def test_every_link_of_the_blog_and_its_archive_resolves(blog):
     pages, broken = broken_local_links(output)
     assert pages > 100
     assert broken == []
-
-
-def test_installed_but_not_asked_for_it_stays_out_of_the_way(tmp_path):
-    """Pelican loads every installed plugin when PLUGINS is unset: a site
-    with no listings builds as if papershelf were not there."""
-    (tmp_path / "content" / "pages").mkdir(parents=True)
-    (tmp_path / "content" / "pages" / "about.md").write_text("Title: About\n\nHello.\n")
-    (tmp_path / "pelicanconf.py").write_text('SITENAME = "A blog"\nPATH = "content"\n')
-    result = subprocess.run(
-        [sys.executable, "-m", "pelican", "content", "-o", "output", "-s", "pelicanconf.py"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "COLUMNS": "1000"},
-    )
-    assert result.returncode == 0, result.stderr
-    assert "papershelf: installed but not asked for (PLUGINS is unset)" in result.stdout + (
-        result.stderr
-    )
-    assert (tmp_path / "output" / "pages" / "about.html").exists()
-    assert not (tmp_path / "output" / "papers").exists()

@@ -13,9 +13,9 @@ THEME = str(Path(__file__).parent / "theme")
 
 
 def get_generators(pelican):
-    from .builder.generator import PapershelfGenerator, unasked
+    from .builder.generator import PapershelfGenerator
 
-    return None if unasked(pelican.settings) else PapershelfGenerator
+    return PapershelfGenerator
 
 
 def prepare(pelican):

@@ -99,23 +99,6 @@ def keep_out_of_pelican(settings: dict) -> None:
     settings["OUTPUT_RETENTION"] = retained + [guard.LOCK] * (guard.LOCK not in retained)
 
 
-def unasked(settings: dict) -> bool:
-    """Whether papershelf was loaded only because it is installed (Pelican
-    loads every installed plugin when PLUGINS is unset) by a site without
-    listings: then it stays out of the way, and says so once."""
-    if settings.get("PLUGINS") is not None:
-        return False
-    listings = Path(settings.get("PATH") or ".", settings.get(PREFIX + "LISTINGS_PATH", "listings"))
-    if listings.is_dir():
-        return False
-    logger.warning(
-        "papershelf: installed but not asked for (PLUGINS is unset) and %s has no listings: "
-        "nothing to build",
-        settings.get("PATH"),
-    )
-    return True
-
-
 def template_folders(settings: dict, config: Config) -> list[str]:
     """Where papershelf's templates are looked for: a `papershelf/` folder in
     each of THEME_TEMPLATES_OVERRIDES, then (when papershelf's theme is the
