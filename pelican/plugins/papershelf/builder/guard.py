@@ -16,6 +16,7 @@ import errno
 import os
 import signal
 import sys
+import threading
 from pathlib import Path
 from typing import ClassVar
 
@@ -109,8 +110,6 @@ def interrupt_as_before() -> None:
 
 
 def _in_main_thread() -> bool:
-    import threading
-
     return threading.current_thread() is threading.main_thread()
 
 
