@@ -2,6 +2,7 @@
 never a traceback; and listings written out read back to the same entries."""
 
 import datetime as dt
+import json
 import tempfile
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from pelican.plugins.papershelf.archive import dates
 from pelican.plugins.papershelf.archive.model import Entry
+from pelican.plugins.papershelf.read import characters
 from pelican.plugins.papershelf.read.api_json import read_json
 from pelican.plugins.papershelf.read.copied_text import HEADER_LINES, read_text
 from pelican.plugins.papershelf.read.listing import read_listing
@@ -60,6 +62,32 @@ def test_the_json_reader_returns_entries_or_problems_for_any_text(text):
 @given(noisy_text | st.from_regex(r"\A\[(\{.{0,60}\},?\s*){0,4}\]\Z"))
 def test_the_json_reader_survives_near_json(text):
     assert_well_formed(read_json(text, "listings/x.json", SNAPSHOT), text, "listings/x.json")
+
+
+# Characters on both sides of every edge of the forbidden set, in and past the BMP.
+EDGES = st.sampled_from(
+    "\t\n\r\x00\x08\x0b\x1f \x7e\x7f\x9f\xa0\ud7ff\ud800\udfff\ue000\ufdcf\ufdd0\ufdef"
+    "\ufdf0\ufffd\ufffe\uffff\U00010000\U0001fffd\U0001fffe\U0001ffff\U0010fffe\U0010ffff📄"
+)
+edgy_text = st.lists(EDGES | st.characters(), max_size=20).map("".join)
+
+
+@EXAMPLES
+@given(edgy_text)
+def test_forbidden_characters_are_found_in_any_text(text):
+    first = characters.FORBIDDEN_RE.search(text)
+    lines = {text.count("\n", 0, m.start()) + 1 for m in characters.FORBIDDEN_RE.finditer(text)}
+    assert characters.forbidden(text) == (first and characters.describe(first.group()))
+    assert [line for line, _ in characters.forbidden_lines(text)] == sorted(lines)
+
+
+@EXAMPLES
+@given(edgy_text, st.booleans())
+def test_the_json_reader_refuses_a_forbidden_character_however_it_is_spelled(summary, ascii):
+    item = {"paper": {"title": "A title", "summary": summary}, "publishedAt": "2025-12-15"}
+    text = json.dumps([item], ensure_ascii=ascii)
+    _, problems = read_json(text, "listings/x.json", SNAPSHOT)
+    assert bool(problems) == bool(characters.FORBIDDEN_RE.search(summary)), problems
 
 
 @EXAMPLES

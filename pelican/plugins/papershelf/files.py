@@ -27,18 +27,25 @@ _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
 def temporary_for(path: Path) -> Path:
     """A name beside `path` that no other write uses, now or by another process."""
-    return path.with_name(f".{path.name}.papershelf-{os.getpid()}-{next(_counter)}.tmp")
+    return path.with_name(_temporary_name(path.name))
+
+
+def _temporary_name(name: str) -> str:
+    return f".{name}.papershelf-{os.getpid()}-{next(_counter)}.tmp"
 
 
 def write_bytes(path: str | os.PathLike, chunks: Iterable[bytes], durable: bool = False):
     """Write the chunks as the whole of `path`; the file's stat. `durable`:
     on the disk before it is renamed (for what cannot be rebuilt, such as a
     listing), not only in the page cache. An OSError names the file."""
-    path = Path(path)
-    temporary = temporary_for(path)
+    folder, name = os.path.split(os.fspath(path))
+    temporary = os.path.join(folder, _temporary_name(name))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(temporary, _CREATE, 0o666)
+        try:
+            descriptor = os.open(temporary, _CREATE, 0o666)
+        except FileNotFoundError:  # its folder is new: made only then, one call less a file
+            os.makedirs(folder, exist_ok=True)
+            descriptor = os.open(temporary, _CREATE, 0o666)
         try:
             for chunk in chunks:
                 data = memoryview(chunk)
@@ -49,12 +56,12 @@ def write_bytes(path: str | os.PathLike, chunks: Iterable[bytes], durable: bool 
             stat = os.fstat(descriptor)
         finally:
             os.close(descriptor)
-        temporary.replace(path)
+        os.replace(temporary, path)
     except BaseException as error:  # a full disk, a signal: nothing partial is left
         with contextlib.suppress(OSError):
-            temporary.unlink()
-        if isinstance(error, OSError) and error.filename is None:  # os.write names none
-            raise OSError(error.errno, error.strerror, str(path)) from None
+            os.unlink(temporary)
+        if isinstance(error, OSError) and error.filename in (None, temporary):  # name the file
+            raise OSError(error.errno, error.strerror, os.fspath(path)) from None
         raise
     return stat
 

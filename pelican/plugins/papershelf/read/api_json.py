@@ -30,6 +30,11 @@ def _squeeze(text: str) -> str:
 _DECODER = json.JSONDecoder()
 MAX_COUNT = 10**9  # upvotes: anything larger is not a count
 YEARS = range(1900, 2200)  # a publication date outside is an error, not a date to compute with
+# Escapes that may spell a forbidden character (see characters.py): \b, \f
+# and the \uXXXX of a control character, a surrogate or a non-character.
+_ESCAPED_FORBIDDEN_RE = re.compile(
+    r"\\(?:[bf]|u(?:00[01]|007f|00[89]|d[89a-f]|fd[de]|fff[ef]))", re.IGNORECASE
+)
 _REPR = reprlib.Repr()  # keyword arguments only from Python 3.12
 _REPR.maxlevel, _REPR.maxstring, _REPR.maxother, _REPR.maxlist, _REPR.maxdict = 3, 60, 60, 4, 4
 
@@ -56,8 +61,11 @@ def read_json(text: str, path: str, snapshot: dt.date) -> tuple[list[Entry], lis
     """Entries of an API listing, and a problem for everything it cannot read."""
     entries: list[Entry] = []
     problems: list[Problem] = []
+    # A decoded string holds a forbidden character only if the text does, or
+    # spells one as an escape: otherwise no string needs looking at.
+    checked = characters.forbidden(text) is None and not _ESCAPED_FORBIDDEN_RE.search(text)
     for line, item in _items(text, path, problems):
-        entry = _entry(item, path, line, snapshot, problems)
+        entry = _entry(item, path, line, snapshot, problems, checked)
         if entry is not None:
             entries.append(entry)
     return entries, problems
@@ -126,7 +134,7 @@ def _text(value) -> str:
     )
 
 
-def _entry(item, path, line, snapshot, problems) -> Entry | None:
+def _entry(item, path, line, snapshot, problems, checked=False) -> Entry | None:
     def problem(message: str) -> None:
         problems.append(Problem(path, line, message))
 
@@ -142,7 +150,7 @@ def _entry(item, path, line, snapshot, problems) -> Entry | None:
         return None
     title = _squeeze(title.replace("\n", " ")).strip()
     ok = True
-    for key, value in _strings(item):
+    for key, value in () if checked else _strings(item):
         what = characters.forbidden(value)
         if what:
             problem(f"{key} holds a {what}: text cannot hold it")

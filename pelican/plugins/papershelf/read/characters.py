@@ -12,10 +12,22 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
-    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
+# Forbidden in the Basic Multilingual Plane, and the non-characters past it.
+_BMP_CLASS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+_ASTRAL_NONCHARACTERS = "".join(
+    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(1, 17)
 )
-FORBIDDEN_RE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]")
+FORBIDDEN_RE = re.compile(f"[{_BMP_CLASS}{_ASTRAL_NONCHARACTERS}]")
+# Python's re tests a class holding characters past the BMP one range at a
+# time, ten times slower than a class within it (a bitmap); text with no such
+# character, nearly all text, is searched with the BMP's part alone.
+_BMP_FORBIDDEN_RE = re.compile(f"[{_BMP_CLASS}]")
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _pattern(text: str) -> re.Pattern:
+    """FORBIDDEN_RE, or a faster one that finds the same in this text."""
+    return FORBIDDEN_RE if _ASTRAL_RE.search(text) else _BMP_FORBIDDEN_RE
 
 
 def describe(character: str) -> str:
@@ -32,7 +44,7 @@ def describe(character: str) -> str:
 
 def forbidden(text: str) -> str | None:
     """What is wrong with the text, if it holds a forbidden character."""
-    match = FORBIDDEN_RE.search(text)
+    match = _pattern(text).search(text)
     return None if match is None else describe(match.group())
 
 
@@ -46,7 +58,7 @@ def forbidden_in_name(name: str) -> str | None:
 def forbidden_lines(text: str) -> list[tuple[int, str]]:
     """(line, what) for each line of the text that holds a forbidden character."""
     found = []
-    for match in FORBIDDEN_RE.finditer(text):
+    for match in _pattern(text).finditer(text):
         line = text.count("\n", 0, match.start()) + 1
         if not found or found[-1][0] != line:
             found.append((line, describe(match.group())))
