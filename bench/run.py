@@ -342,7 +342,8 @@ def hugo_report(results: list[dict]) -> list[str]:
         "",
         "Hugo builds the same papers (bench/hugo_site.py) with a theme kept in "
         "bench/hugo_theme/ that writes the pages papershelf writes for them: a page per "
-        "paper (with five related papers, by tags), per day, month and year, tag pages "
+        "paper (with five related papers, by tags, those on over 10% of the papers left "
+        "out as papershelf leaves out such terms), per day, month and year, tag pages "
         "paginated at 40, the tags index, the home page, and a feed overall and per tag; "
         "papershelf writes more besides (authors, top lists, statistics, search, exports). "
         "Ratio below 1: papershelf is faster. Hugo keeps no cache on disk, so a note edited "
