@@ -202,6 +202,7 @@ _SENTENCE_END = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=256)  # a page shows its description three times (meta, og, twitter)
 def first_sentence(text: str, limit: int = 300) -> str:
     """The text's first sentence as a reader sees it (a search result's or a
     shared link's description), cut at a word if longer than `limit`."""

@@ -30,10 +30,12 @@ import itertools
 import json
 import math
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from .text import STOP_WORDS
+
+if TYPE_CHECKING:
+    import numpy as np
 
 FORMAT = "papershelf-shards-1"
 FIELDS = {"title": 10, "tags": 4, "arxiv": 4, "authors": 2, "notes": 2, "abstract": 1}
@@ -80,6 +82,8 @@ def build_shards(documents: list[dict[str, list[str]]], stems: dict[str, str]) -
 
     Every word of every field, in order, is one stream of numbers; the rest
     is array arithmetic, as lunr.js's Builder does it one term at a time."""
+    import numpy as np  # here: a build that finds the index in its cache never needs it
+
     fields, count = list(FIELDS), len(documents)
     slots = count * len(fields)  # a document's field: ref * len(fields) + field
     lengths = np.fromiter((len(d[f]) for d in documents for f in fields), np.int32, slots)
@@ -176,6 +180,8 @@ def _lists(term, field, ref, weight, lunr_number) -> tuple[np.ndarray, list[int]
     for the term, how many fields have it, then for each of them: the field,
     how many papers, and each paper as its ref's difference from the one
     before and its weight. The numbers, and where each term's start."""
+    import numpy as np
+
     if not len(ref):  # an archive without papers
         return np.zeros(0, dtype=np.int32), [0]
     group = np.r_[True, (term[1:] != term[:-1]) | (field[1:] != field[:-1])]
@@ -206,7 +212,7 @@ def _cut(
     of integers or a list of JSON texts). The first key of each shard."""
     boundaries: list[str] = []
     first = size = 0
-    if isinstance(numbers, np.ndarray):
+    if not isinstance(numbers, list):  # a numpy array
         # One string per distinct number: most numbers repeat.
         spelled = list(map(str, range(int(numbers.max()) + 1 if len(numbers) else 0)))
         numbers = _Spelled(numbers, spelled)

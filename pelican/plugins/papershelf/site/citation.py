@@ -83,12 +83,16 @@ def tex(text: str, protect_case: bool = False) -> str:
     return "".join(parts)
 
 
+_SPACES = re.compile(r"(\s+)")
+
+
 def _words(text: str, protect_case: bool) -> str:
     if not protect_case:
         return _encode(text)
+    # A capital after a word's first letter (what lower() changes) is kept braced.
     return "".join(
-        "{" + _encode(word) + "}" if any(c.isupper() for c in word[1:]) else _encode(word)
-        for word in re.split(r"(\s+)", text)
+        "{" + _encode(word) + "}" if word[1:] != word[1:].lower() else _encode(word)
+        for word in _SPACES.split(text)
     )
 
 
@@ -117,11 +121,14 @@ def _encoder():
     )
 
 
+_AND = re.compile(r"\sand\s", re.IGNORECASE)
+
+
 def _name(name: str) -> str:
     """An author's name as BibTeX reads one name: braced whole when it holds
     what BibTeX would split it at (" and ", a comma)."""
     encoded = _encode(latex.plain(name))
-    if "," in name or re.search(r"\sand\s", name, re.IGNORECASE):
+    if "," in name or _AND.search(name):
         return "{" + encoded + "}"
     return encoded
 
