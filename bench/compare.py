@@ -10,7 +10,10 @@ links to author pages (new pages and links are listed, not counted as
 differences).
 
 The other version is exported with `git archive` into the work folder and
-runs with this checkout's virtual environment. AFTER_SETTINGS adds Pelican
+installed into a virtual environment of its own there: this checkout is
+installed in `.venv`, and Pelican loads an installed plugin before one in a
+PLUGIN_PATHS folder, so in `.venv` the other version's builds would run this
+checkout's code. AFTER_SETTINGS adds Pelican
 `-e` settings to this checkout's builds only (a setting the other version
 lacks): AFTER_SETTINGS='PAPERSHELF_AUTHOR_SAVE_AS=""', say.
 """
@@ -31,19 +34,27 @@ AUTHOR_LINK = re.compile(rb'<a href="[^"]*authors/[^"]*/">([^<]*)</a>')
 
 
 def export(revision: str, work: Path) -> Path:
+    """The revision's files, installed with the dependencies it names into
+    `work/venv` (a plain install: its code is compiled there)."""
     tree = work / "other"
     tree.mkdir()
     archive = subprocess.run(
         ["git", "archive", revision], cwd=ROOT, check=True, capture_output=True
     ).stdout
     subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "plugins")], check=True)
+    venv = work / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    install = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(tree)]
+    subprocess.run(install, check=True)
     return tree
 
 
 def build(tree: Path, content: Path, output: Path, cache: Path):
-    """A build by the checkout in `tree`: its plugin and settings, from its folder."""
-    command = ["env", f"PYTHONPATH={tree / 'plugins'}", str(BIN / "pelican"), str(content)]
+    """A build by the checkout in `tree`: its plugin and settings, from its
+    folder, run by the Pelican of its virtual environment. Revisions that
+    kept the plugin in `plugins/` name that folder in PLUGIN_PATHS."""
+    pelican = BIN / "pelican" if tree == ROOT else tree.parent / "venv" / "bin" / "pelican"
+    command = ["env", f"PYTHONPATH={tree / 'plugins'}", str(pelican), str(content)]
     command += ["-o", str(output), "-s", str(tree / "pelicanconf.py"), "--cache-path", str(cache)]
     if tree == ROOT and os.environ.get("AFTER_SETTINGS"):
         command += ["-e", *os.environ["AFTER_SETTINGS"].split()]
@@ -135,7 +146,8 @@ def report(revision: str, results: dict[int, dict]) -> str:
 
 def main() -> None:
     revision = os.environ.get("REV") or (sys.argv[1] if len(sys.argv) > 1 else "HEAD")
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "plugins")], check=True)
+    plugin = ROOT / "pelican" / "plugins" / "papershelf"
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(plugin)], check=True)
     with tempfile.TemporaryDirectory(prefix="papershelf-compare-") as folder:
         work = Path(folder)
         trees = {"before": export(revision, work), "after": ROOT}
