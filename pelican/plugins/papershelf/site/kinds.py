@@ -54,13 +54,7 @@ class Kind:
 
 def papers(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
     derive = functools.partial(_paper_html, config)  # settings: in every fingerprint
-    linked = {}  # one record a paper, on the pages of the papers it is related to
-
-    def related(paper) -> records.Related:
-        if paper.key not in linked:
-            linked[paper.key] = records.Related(paper.title, paper.url, paper.date)
-        return linked[paper.key]
-
+    shown = layout.papers
     for paper in archive.papers:
         values = {
             "paper": layout.papers[paper.key],
@@ -69,9 +63,12 @@ def papers(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]
             # The page of each sighting's day, or "" (plain strings: digested fast).
             "seen_urls": tuple(_day_url(layout, s.snapshot) for s in paper.sightings),
             # Neighbours within the day, as the archive orders it.
-            "previous": layout.papers[paper.previous.key] if paper.previous else None,
-            "next": layout.papers[paper.next.key] if paper.next else None,
-            "related": tuple(map(related, archive.related.get(paper.key, ()))),
+            "previous": shown[paper.previous.key] if paper.previous else None,
+            "next": shown[paper.next.key] if paper.next else None,
+            # Records the build has already made and digested, rather than
+            # links of their own: their pages are rendered again a little more
+            # often (a related paper's upvotes changed), every build is faster.
+            "related": tuple(shown[other.key] for other in archive.related.get(paper.key, ())),
         }
         yield Output(
             paper.save_as,
@@ -110,7 +107,8 @@ def days(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
     for newer, day, older in neighbours(layout.days):
         values = {"day": day, "newer": _dated(newer), "older": _dated(older)}
         save_as = config.date_save_as.format(date=day.date)
-        yield Output(save_as, values, "date", url=day.url, lastmod=layout.newest(day.papers))
+        updated = layout.newest_of_days([day])
+        yield Output(save_as, values, "date", url=day.url, lastmod=updated)
 
 
 def _dated(item) -> records.Dated | None:
@@ -120,14 +118,14 @@ def _dated(item) -> records.Dated | None:
 def months(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
     for month in layout.months:
         save_as = config.month_save_as.format(date=month.date)
-        updated = max(layout.newest(day.papers) for day in month.days)
+        updated = layout.newest_of_days(month.days)
         yield Output(save_as, {"month": month}, "month", url=month.url, lastmod=updated)
 
 
 def years(archive: Archive, layout: Layout, config: Config) -> Iterator[Output]:
     for year in layout.years:
         save_as = config.year_save_as.format(date=year.date)
-        updated = max(layout.newest(day.papers) for month in year.months for day in month.days)
+        updated = layout.newest_of_days([day for month in year.months for day in month.days])
         yield Output(save_as, {"year": year}, "year", url=year.url, lastmod=updated)
 
 

@@ -4,7 +4,8 @@ once and shared, so that a paper is the same record on each list it is on."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
 
 from ..archive import Archive
 from ..archive import model as archive
@@ -31,6 +32,7 @@ class Layout:
     updated: dict[str, dt.date]  # by paper key: its newest sighting or note
     posts: tuple[records.Post, ...] = ()  # the curators' own posts, newest first
     pages: tuple[records.Titled, ...] = ()  # Pelican's pages (the menu)
+    _day_newest: dict[dt.date, dt.date | None] = field(default_factory=dict, repr=False)
 
     def shown(self, papers: list[archive.Paper]) -> tuple[records.Paper, ...]:
         return tuple(self.papers[paper.key] for paper in papers)
@@ -38,8 +40,21 @@ class Layout:
     def newest(self, papers=None) -> dt.date | None:
         """When the newest of the papers (records or the archive's; all of
         them by default) last changed: a listing or a note."""
-        keys = self.updated if papers is None else (paper.key for paper in papers)
-        return max((self.updated[key] for key in keys), default=None)
+        if papers is None:
+            return self._newest
+        return max(map(self.updated.__getitem__, (paper.key for paper in papers)), default=None)
+
+    @functools.cached_property
+    def _newest(self) -> dt.date | None:
+        return max(self.updated.values(), default=None)
+
+    def newest_of_days(self, days) -> dt.date | None:
+        """The newest of the days' papers (a month's, a year's), each day's
+        found once however many months and years show it."""
+        for day in days:
+            if day.date not in self._day_newest:
+                self._day_newest[day.date] = self.newest(day.papers)
+        return max((self._day_newest[day.date] for day in days), default=None)
 
 
 def lay_out(archive: Archive, config: Config) -> Layout:

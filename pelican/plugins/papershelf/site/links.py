@@ -43,6 +43,8 @@ def paper_links(arxiv_id: str | None, urls: tuple[str, ...]) -> list[Link]:
             Link("pdf", "PDF", f"https://arxiv.org/pdf/{arxiv_id}"),
             Link("hf-paper", "Hugging Face", f"https://huggingface.co/papers/{arxiv_id}"),
         ]
+    if not urls:  # most papers: every build makes the links of every paper
+        return links
     urls = tuple(href(u) for u in urls)
     code = [u for u in urls if is_repository(u)]
     links += [Link("code", "Code", u) for u in code]

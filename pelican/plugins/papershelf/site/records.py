@@ -75,15 +75,6 @@ class Titled(Record):
 
 
 @record
-class Related(Record):
-    """A paper as a link, with its date: in another paper's related papers."""
-
-    title: str
-    url: str
-    date: dt.date
-
-
-@record
 class Paper(Record):
     """Everything pages and lists show of a paper, but its notes' text."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
 from collections import Counter
 
 from ..archive import Archive
@@ -92,10 +93,10 @@ def movers(archive: Archive, layout: Layout) -> tuple[tuple[Mover, ...], tuple[M
         if len(tag.papers) < MOVER_MIN_PAPERS:
             continue
         counts = [0] * len(months)
-        for paper in tag.papers:
-            number = index.get(paper.date.replace(day=1))
+        for month, count in _per_month(tag.papers).items():
+            number = index.get(month)
             if number is not None:
-                counts[number] += 1
+                counts[number] += count
         shares = [100 * c / t if t else 0.0 for c, t in zip(counts, totals, strict=True)]
         half = len(shares) // 2
         change = sum(shares[half:]) / (len(shares) - half) - sum(shares[:half]) / half
@@ -114,7 +115,7 @@ def movers(archive: Archive, layout: Layout) -> tuple[tuple[Mover, ...], tuple[M
 def tag_trend(tag_papers, layout: Layout, name: str) -> Chart:
     """A tag's papers per month over the archive's last TREND_MONTHS months."""
     months = _window(layout)
-    counted = Counter(paper.date.replace(day=1) for paper in tag_papers)
+    counted = _per_month(tag_papers)
     counts = [counted.get(month, 0) for month in months]
     labels = [_month(month) for month in months]
     description = f"{sum(counts):,} papers tagged {name} in the last {len(months)} months."
@@ -143,6 +144,18 @@ def upvote_history(paper: records.Paper) -> Chart | None:
     text = ("Upvotes in each listing", description)
     every = _every(len(labels), 6)
     return charts.line(text, ("Listing", "Upvotes"), labels, counts, every, small=True)
+
+
+def _per_month(papers) -> Counter:
+    """How many of the papers each month has, by its first day. Counted by
+    date first: a tag can hold most of 100,000 papers, on a few hundred days."""
+    months: Counter = Counter()
+    for date, count in Counter(map(_date_of, papers)).items():
+        months[date.replace(day=1)] += count
+    return months
+
+
+_date_of = operator.attrgetter("date")
 
 
 def _window(layout: Layout) -> list[dt.date]:
