@@ -186,22 +186,25 @@ def _lists(term, field, ref, weight, lunr_number) -> tuple[np.ndarray, list[int]
         return np.zeros(0, dtype=np.int32), [0]
     group = np.r_[True, (term[1:] != term[:-1]) | (field[1:] != field[:-1])]
     new_term = np.r_[True, term[1:] != term[:-1]]
+    # Every posting's group and term, by number: what goes before a posting
+    # is two numbers a term, two a group and two a posting before it.
+    group_of = np.cumsum(group) - 1
+    term_of = np.cumsum(new_term) - 1
+    at = 2 * (np.arange(len(ref)) + group_of + term_of) + 4
+    numbers = np.empty(at[-1] + 2, dtype=np.int32)
     deltas = np.diff(ref, prepend=0)
     deltas[group] = ref[group]  # a list starts with its first ref
+    numbers[at] = deltas
+    numbers[at + 1] = weight
     starts = np.flatnonzero(group)
-    sizes = np.diff(np.r_[starts, len(ref)])
-    pairs = np.column_stack([deltas, weight]).ravel()
-    numbers = np.insert(
-        pairs, np.repeat(2 * starts, 2), np.column_stack([field[starts], sizes]).ravel()
-    )
-    term_starts = np.flatnonzero(new_term)
-    groups_of_term = np.diff(np.r_[np.searchsorted(starts, term_starts), len(starts)])
+    numbers[at[starts] - 2] = field[starts]
+    numbers[at[starts] - 1] = np.diff(np.r_[starts, len(ref)])
     # Each term's two numbers go before its first field's.
-    at = 2 * term_starts + 2 * np.searchsorted(starts, term_starts)
-    heads = np.column_stack([lunr_number[term[term_starts]], groups_of_term]).ravel()
-    numbers = np.insert(numbers, np.repeat(at, 2), heads)
-    positions = at + 2 * np.arange(len(term_starts))  # after the insertions
-    return numbers, [*positions.tolist(), len(numbers)]
+    term_starts = np.flatnonzero(new_term)
+    heads = at[term_starts] - 4
+    numbers[heads] = lunr_number[term[term_starts]]
+    numbers[heads + 1] = np.diff(np.r_[group_of[term_starts], len(starts)])
+    return numbers, [*heads.tolist(), len(numbers)]
 
 
 def _cut(
