@@ -153,6 +153,38 @@ def test_ctrl_c_stops_a_build_with_one_line_and_status_130(synthetic, tmp_path):
     assert_as_from_scratch(output, content, tmp_path)
 
 
+def children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:  # the process has ended
+        return []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="no /proc")
+def test_a_worker_process_killed_stops_the_build_with_one_line(synthetic, tmp_path):
+    """As the system kills a process when memory runs out: the build says so
+    and stops, instead of waiting for the process's pages."""
+    content, output, cache = tmp_path / "content", tmp_path / "output", tmp_path / "cache"
+    shutil.copytree(synthetic, content)
+    for _ in range(5):
+        process = pelican(content, output, cache, "--ignore-cache")
+        while process.poll() is None and len(list(output.glob("papers/*/index.html"))) < 20:
+            time.sleep(0.01)
+        renderers = children(process.pid)  # made last, so the highest ids
+        if renderers:
+            os.kill(max(renderers), signal.SIGKILL)
+        out, err = process.communicate(timeout=120)
+        if process.returncode != 0:
+            break
+    assert process.returncode == 1, err
+    assert "Traceback" not in out + err
+    assert [line for line in err.splitlines() if line.strip()] == [
+        "papershelf: a worker process was killed; the next build finishes the job"
+    ]
+    build(content, output, cache)
+    assert_as_from_scratch(output, content, tmp_path)
+
+
 # The cache
 
 

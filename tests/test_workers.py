@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import shutil
@@ -140,6 +141,47 @@ def test_a_failing_side_job_fails_the_run():
 
     with pytest.raises(workers.WorkerError, match="RuntimeError: no index"):
         workers.run([lambda: 1] * 40, jobs=2, side=side)
+
+
+# A run whose tasks give more than a pipe holds; each process running one
+# notes its id in the folder given.
+KILLED_RUN = """
+import os, sys, time
+from pathlib import Path
+from pelican.plugins.papershelf.builder import workers
+
+def task():
+    Path(sys.argv[1], str(os.getpid())).touch()
+    time.sleep(0.01)
+    return "x" * 10_000
+
+workers.run([task] * 400, jobs=2)
+"""
+
+
+def test_a_worker_whose_build_is_killed_stops_instead_of_waiting_forever(tmp_path):
+    ran = tmp_path / "ran"
+    ran.mkdir()
+    build = subprocess.Popen(
+        [sys.executable, "-c", KILLED_RUN, str(ran)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    others = set()
+    try:
+        while not others:  # a worker has started
+            assert build.poll() is None
+            others = {int(p.name) for p in ran.iterdir()} - {build.pid}
+            time.sleep(0.01)
+        build.kill()
+        # Its output ends when every process that holds it has exited.
+        _, errors = build.communicate(timeout=30)
+        assert b"Traceback" not in errors
+    finally:
+        for pid in others:  # a worker that would wait forever
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, 9)
 
 
 def test_jobs_must_be_a_count():

@@ -74,6 +74,13 @@ def _stop(error: Exception, lines: list[str]) -> None:
     raise SystemExit(1) from None
 
 
+def _lines(error: Exception) -> list[str]:
+    """What a build that stops says of the error."""
+    if isinstance(error, workers.WorkerKilled):
+        return [f"papershelf: {error}; the next build finishes the job"]
+    return str(error).splitlines()
+
+
 def _autoreloading() -> bool:
     """Whether this build runs inside `pelican --autoreload`."""
     frame = sys._getframe()
@@ -187,10 +194,10 @@ class PapershelfGenerator(Generator):
             with workers.keeping():  # a million objects, kept to the end
                 self.archive = load_archive(self.path, self.config, self.cache)
                 self.layout = lay_out(self.archive, self.config)
-        except ContentError as error:
+        except (ContentError, workers.WorkerKilled) as error:
             self.cache.wait()
             self.lock.release()
-            _stop(error, str(error).splitlines())
+            _stop(error, _lines(error))
         # What every page shows of the site, Pelican's own pages too.
         self.context["papershelf"] = site_links(self.config)
         signals.finalized.connect(self._forget)  # held weakly: it goes with this generator
@@ -200,6 +207,8 @@ class PapershelfGenerator(Generator):
             self._generate_output(writer)
         except OSError as error:  # a full disk, a folder not writable
             _stop(error, [guard.cannot_write(error)])
+        except workers.WorkerKilled as error:  # by the system, when memory ran out, say
+            _stop(error, _lines(error))
         finally:
             self.lock.release()
 

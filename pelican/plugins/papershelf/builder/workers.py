@@ -34,6 +34,7 @@ from ..digest import Remember
 T = TypeVar("T")
 CHUNK = 16  # tasks taken at a time: small enough to even out, big enough to be cheap
 MIN_TASKS = 2 * CHUNK  # fewer than this, and no side job: not worth a process
+KILLED = "a worker process was killed"
 
 
 def cores() -> int:
@@ -54,6 +55,11 @@ def can_fork() -> bool:
 
 class WorkerError(RuntimeError):
     """A task failed in another process; the message carries its traceback."""
+
+
+class WorkerKilled(WorkerError):
+    """A process of the run was killed (by the system when memory ran out,
+    say): the tasks it had taken are lost."""
 
 
 def remembered(
@@ -97,26 +103,56 @@ def run(
     context = multiprocessing.get_context("fork")
     bounds = context.Array("q", [0, len(tasks)])  # the tasks not yet taken
 
+    parent = os.getpid()
+    children: list = []
+
+    def gone() -> bool:
+        """Whether a process of the run was killed: this one's parent, in a
+        child; a child, in the parent (by a signal: the others exit 0, or
+        send their failure)."""
+        if os.getpid() != parent:
+            return os.getppid() != parent
+        return any((child.exitcode or 0) < 0 for child, _ in children)
+
     def take(from_end: bool) -> range:
-        with bounds.get_lock():
+        """The next tasks; none once a process was killed while it held the
+        lock (it is never released then)."""
+        lock = bounds.get_lock()
+        while not lock.acquire(timeout=1):
+            if gone():
+                return range(0)
+        try:
             start, end = bounds
             if from_end:
                 bounds[1] = start = max(start, end - CHUNK)
             else:
                 bounds[0] = end = min(end, start + CHUNK)
+        finally:
+            lock.release()
         return range(start, end)
 
-    def work(connection, with_side: bool) -> None:
+    def work(connection, inherited: list, with_side: bool) -> None:
+        # The read ends of the pipes, this one's among them, are the parent's
+        # alone: held here too, a send to a parent that was killed would wait
+        # forever on a full pipe (holding the output folder's lock) instead
+        # of failing.
+        for end in inherited:
+            end.close()
         try:
             side_result = side() if with_side else None
             results = {}
-            while indices := take(from_end=True):
+            while not gone() and (indices := take(from_end=True)):
                 results.update((i, tasks[i]()) for i in indices)
-            connection.send((None, results, side_result, report()))
+            answer = (None, results, side_result, report())
         except OSError as error:  # a full disk, say: the parent reports it in one line
-            connection.send((error, None, None, None))
+            answer = (error, None, None, None)
         except BaseException:  # the parent raises it, with this traceback
-            connection.send((traceback.format_exc(), None, None, None))
+            answer = (traceback.format_exc(), None, None, None)
+        try:
+            if not gone():  # the parent was not killed meanwhile: nobody would read it
+                connection.send(answer)
+        except BrokenPipeError:  # killed while this was sent
+            pass
         finally:
             connection.close()
 
@@ -125,12 +161,12 @@ def run(
     # memory stays shared with the parent's instead of being copied.
     was_frozen = gc.get_freeze_count() > 0  # by the generator, for the whole build
     gc.freeze()
-    children = []
     try:
         for number in range(jobs - 1):
             receive, send = context.Pipe(duplex=False)
             with_side = side is not None and number == 0
-            child = context.Process(target=work, args=(send, with_side), daemon=True)
+            inherited = [*(end for _, end in children), receive]
+            child = context.Process(target=work, args=(send, inherited, with_side), daemon=True)
             child.start()
             send.close()
             children.append((child, receive))
@@ -141,6 +177,8 @@ def run(
     try:
         while indices := take(from_end=False):
             results.update((i, tasks[i]()) for i in indices)
+        if gone():  # what it had taken is lost, and the others may wait for its lock
+            raise WorkerKilled(KILLED)
         done()
     except BaseException:
         # Nobody will read what the others send: stop them rather than wait.
@@ -153,7 +191,7 @@ def run(
         try:
             failure, theirs, their_side, their_report = receive.recv()
         except EOFError:  # killed, say
-            failure, theirs, their_side, their_report = "a worker process died", {}, None, None
+            failure, theirs, their_side, their_report = WorkerKilled(KILLED), {}, None, None
         child.join()
         if failure:
             failures.append(failure)
@@ -161,7 +199,7 @@ def run(
         side_result = their_side if their_side is not None else side_result
         reports.append(their_report)
     for failure in failures:
-        if isinstance(failure, OSError):
+        if isinstance(failure, (OSError, WorkerKilled)):
             raise failure
     if failures:
         raise WorkerError(failures[0])
