@@ -159,7 +159,8 @@ class DailyPapers(http.server.BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        with contextlib.suppress(ConnectionError):  # a client that gave up before the end
+            self.wfile.write(body)
 
 
 def trickle(handler):
