@@ -8,6 +8,7 @@ from importlib.metadata import version
 import pytest
 from conftest import CORPUS_JSON, EXAMPLE, ROOT, SEED
 
+from pelican.plugins.papershelf.builder import workers
 from pelican.plugins.papershelf.cli import main
 
 
@@ -89,6 +90,15 @@ def test_check_validates_content_without_building(tmp_path, capsys):
         "papershelf: 2 listings read, 0 entries, 2 errors: nothing written",
     ]
     assert not (tmp_path / "output").exists()
+
+
+def test_check_says_in_one_line_that_a_process_reading_listings_was_killed(monkeypatch, capsys):
+    def killed(*args, **kwargs):
+        raise workers.WorkerKilled(workers.KILLED)
+
+    monkeypatch.setattr(workers, "run", killed)
+    assert main(["check", str(EXAMPLE)]) == 1
+    assert capsys.readouterr().err == "papershelf: a worker process was killed\n"
 
 
 def test_check_names_a_missing_content_folder(tmp_path, capsys):

@@ -12,6 +12,7 @@ from pathlib import Path
 from . import files, fork, latex
 from .archive.identity import normalise_title
 from .archive.model import ContentError, Entry, Problem
+from .builder.workers import WorkerKilled
 from .config import Config, SettingsError
 from .read.listing import read_listing
 from .read.notes import PLACEHOLDER_CURATOR, new_note_name, note_template
@@ -440,6 +441,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:  # every file is written whole, or not at all
         print("papershelf: interrupted", file=sys.stderr)
         return 130
+    except WorkerKilled as error:  # by the system when memory ran out, say
+        print(f"papershelf: {error}", file=sys.stderr)
+        return 1
     except OSError as error:  # a full disk, a folder that cannot be written
         where = f"{error.filename}: " if error.filename else ""
         print(f"papershelf: {where}{error.strerror or error}", file=sys.stderr)
