@@ -184,6 +184,57 @@ def test_a_worker_whose_build_is_killed_stops_instead_of_waiting_forever(tmp_pat
                 os.kill(pid, 9)
 
 
+LONG_JOBS = """
+import os, sys, time
+from pathlib import Path
+from pelican.plugins.papershelf.builder import workers
+
+def long_job():
+    Path(sys.argv[1], str(os.getpid())).touch()
+    time.sleep(60)
+
+if sys.argv[2] == "side":  # the search index, say
+    workers.run([lambda: None] * 400, jobs=2, side=long_job)
+else:  # a memo saved beside the build
+    workers.beside(long_job)
+    time.sleep(60)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ends with its parent on Linux")
+@pytest.mark.parametrize("job", ["side", "beside"])
+def test_a_long_job_whose_build_is_killed_ends_with_it(tmp_path, job):
+    """Not at the end of its job: it would hold the output folder's lock
+    until then, and the next build would find the folder taken."""
+    started = tmp_path / "started"
+    started.mkdir()
+    build = subprocess.Popen([sys.executable, "-c", LONG_JOBS, str(started), job])
+    others: set[int] = set()
+    try:
+        while not others:
+            assert build.poll() is None
+            others = {int(p.name) for p in started.iterdir()}
+            time.sleep(0.01)
+        build.kill()
+        build.wait()
+        deadline = time.monotonic() + 5
+        while any(_running(pid) for pid in others) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not any(_running(pid) for pid in others)
+    finally:
+        for pid in others:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, 9)
+
+
+def _running(pid: int) -> bool:
+    """Whether a process is alive (a zombie, reaped by init soon, is not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return False
+
+
 def test_jobs_must_be_a_count():
     with pytest.raises(SettingsError, match="PAPERSHELF_JOBS"):
         Config.from_settings({"PAPERSHELF_JOBS": -1})

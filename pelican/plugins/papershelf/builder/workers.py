@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import ctypes
 import gc
 import multiprocessing
 import os
+import signal
 import traceback
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -35,6 +37,7 @@ T = TypeVar("T")
 CHUNK = 16  # tasks taken at a time: small enough to even out, big enough to be cheap
 MIN_TASKS = 2 * CHUNK  # fewer than this, and no side job: not worth a process
 KILLED = "a worker process was killed"
+_PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
 def cores() -> int:
@@ -51,6 +54,17 @@ def jobs(setting: int) -> int:
 
 def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _end_with(parent: int) -> None:
+    """In a forked process: be killed when `parent` ends, where the system
+    allows it (Linux). A process whose build was killed would otherwise run
+    its job to the end (the search index, a memo being saved) while holding
+    the output folder's lock, and the next build would find it taken."""
+    with contextlib.suppress(OSError, AttributeError):  # no prctl: `gone()` still stops it
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it ended before that
+        os._exit(1)
 
 
 class WorkerError(RuntimeError):
@@ -132,6 +146,7 @@ def run(
         return range(start, end)
 
     def work(connection, inherited: list, with_side: bool) -> None:
+        _end_with(parent)
         # The read ends of the pipes, this one's among them, are the parent's
         # alone: held here too, a send to a parent that was killed would wait
         # forever on a full pipe (holding the output folder's lock) instead
@@ -273,11 +288,13 @@ def release() -> None:
 def beside(write: Callable[[], None]) -> int:
     """`write()` in a forked process; its process id. The process exits at
     once, without the interpreter's clean-up (it shares the parent's state)."""
+    parent = os.getpid()
     pid = os.fork()
     if pid:
         return pid
     status = 1
     try:
+        _end_with(parent)
         write()
         status = 0
     except (OSError, KeyboardInterrupt, SystemExit):
