@@ -1,12 +1,19 @@
 """The build cache on its own: memos saved for the next build, however and
 wherever they were computed."""
 
+import datetime as dt
 import os
+import shutil
+import time
+from types import SimpleNamespace
 
 import pytest
+from conftest import CORPUS_JSON
 
 from pelican.plugins.papershelf.builder import cache as cache_module
 from pelican.plugins.papershelf.builder.cache import BuildCache
+from pelican.plugins.papershelf.builder.load import _known_files
+from pelican.plugins.papershelf.read.listing import listing_reader
 
 CODE = b"code digest"
 
@@ -108,3 +115,65 @@ def test_saving_a_memo_again_folds_its_shards_in_and_keeps_this_builds(tmp_path)
         for name, fp in [("a", b"v1"), ("b", b"v2"), ("c", b"v1"), ("d", b"v1")]
     }
     assert found == {"a": "A", "b": "new B", "c": "C", "d": "D"}
+
+
+def status(changed_ns: int, size: int = 100, inode: int = 7):
+    """What `os.stat` says of a listing file, as far as `_known_files` reads it."""
+    return SimpleNamespace(
+        st_size=size, st_mtime_ns=changed_ns, st_ctime_ns=changed_ns, st_ino=inode, st_dev=1
+    )
+
+
+LISTING = ("listings/2026-05-01.json", dt.date(2026, 5, 1))
+
+
+def test_a_listing_file_is_known_by_its_status_once_it_has_settled(tmp_path):
+    reads = []
+
+    def read_key() -> bytes:
+        reads.append(1)
+        return b"key of its bytes"
+
+    long_ago = time.time_ns() - 60 * 10**9
+    first = open_cache(tmp_path)
+    assert _known_files(first)(LISTING, status(long_ago), read_key) == b"key of its bytes"
+    first.save()
+    known = _known_files(open_cache(tmp_path))
+    assert known(LISTING, status(long_ago), read_key) == b"key of its bytes"
+    assert len(reads) == 1
+    # Another size, another inode (a file put in its place), another time: read.
+    for other in (status(long_ago, size=101), status(long_ago, inode=8), status(long_ago + 1)):
+        known(LISTING, other, read_key)
+    assert len(reads) == 4
+
+
+def test_a_listing_file_changed_just_now_is_read_whatever_its_status(tmp_path):
+    """A second change within the same tick of its time stamps would leave
+    its status as it is."""
+    reads = []
+    just_now = time.time_ns()
+    for _ in range(3):  # builds
+        cache = open_cache(tmp_path)
+        _known_files(cache)(LISTING, status(just_now), lambda: reads.append(1) or b"key")
+        cache.save()
+    assert len(reads) == 3
+
+
+def test_a_known_listing_that_changed_before_it_was_parsed_is_a_problem(tmp_path):
+    listing = tmp_path / "2026-05-01.json"
+    shutil.copy(sorted(CORPUS_JSON.iterdir())[0], listing)
+    right_key, parse = listing_reader(listing)
+    entries, problems = parse()
+    assert entries
+    assert problems == []
+
+    key, parse = listing_reader(listing, known=lambda what, status, read_key: right_key)
+    assert key == right_key
+    assert parse() == (entries, [])  # read only now
+
+    _, parse = listing_reader(listing, known=lambda what, status, read_key: b"older bytes")
+    found, problems = parse()
+    assert found == []
+    assert [str(p) for p in problems] == [
+        f"{listing}:1: the file changed while it was read: build again"
+    ]

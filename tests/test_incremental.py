@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS_JSON, CORPUS_TXT, EXAMPLE, ROOT, THEME, build_site, pelican_command
 
+from pelican.plugins.papershelf.builder import load
+from pelican.plugins.papershelf.read import listing as listing_module
+
 
 def tree(folder: Path) -> dict[str, bytes]:
     return {
@@ -122,6 +125,50 @@ def test_an_incremental_build_equals_a_build_from_scratch(archive, capsys, chang
 def test_nothing_changed_nothing_written(archive, capsys):
     printed = rebuild_and_compare(archive, capsys)
     assert re.search(r"papershelf: 0 files written, [\d,]+ unchanged, 0 removed", printed)
+
+
+@pytest.fixture
+def settled(archive, monkeypatch):
+    """The archive, its listings known by their status to the next build
+    (as files changed more than a few seconds before a build are)."""
+    monkeypatch.setattr(load, "SETTLED_NS", 0)
+    build_site(archive, archive.parent / "site" / "output")
+    return archive
+
+
+def listings_read(monkeypatch) -> list[str]:
+    """The names of the listing files read from now on."""
+    read, original = [], listing_module.read_content_file
+
+    def counted(path, root=None):
+        read.append(path.name)
+        return original(path, root)
+
+    monkeypatch.setattr(listing_module, "read_content_file", counted)
+    return read
+
+
+def test_listings_known_by_their_status_are_not_read_again(settled, capsys, monkeypatch):
+    read = listings_read(monkeypatch)
+    edit_a_note(settled)
+    build_site(settled, settled.parent / "site" / "output")
+    assert read == []
+    rebuild_and_compare(settled, capsys)
+
+
+def test_a_listing_changed_with_its_size_and_time_kept_is_read_again(settled, capsys, monkeypatch):
+    """Its change time tells: no one can set it back."""
+    path = settled / "listings" / sorted(CORPUS_JSON.iterdir())[1].name
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    digit = re.search(r'"upvotes": ?\d*(\d)', text)  # the count's last digit, changed
+    other = "2" if digit[1] == "1" else "1"
+    path.write_text(text[: digit.start(1)] + other + text[digit.end(1) :], encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    read = listings_read(monkeypatch)
+    rebuild_and_compare(settled, capsys)
+    assert path.name in read
 
 
 def test_a_note_edit_rewrites_only_the_pages_that_show_it(archive, capsys):

@@ -4,6 +4,9 @@ merged, tagged and assembled, with what the last build remembered."""
 from __future__ import annotations
 
 import functools
+import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from ..archive import Archive, assemble, authors_of, merge, summary, unknown_papers
@@ -12,16 +15,23 @@ from ..archive.related import related_papers
 from ..config import Config
 from ..digest import Compute, digest
 from ..read.arxiv_ids import read_ids, with_ids
-from ..read.listing import content_files, listing_files, listing_reader
+from ..read.listing import Known, content_files, listing_files, listing_reader
 from ..read.notes import paper_reference, read_note
 from . import workers
 from .cache import BuildCache
 
+# A file changed less long ago than this may change again within the same
+# tick of its time stamps, its status the same: it is read, not known.
+SETTLED_NS = 3_000_000_000
 
-def listing_readers(content_path: str, config: Config) -> tuple[list[str], list, list[Problem]]:
+
+def listing_readers(
+    content_path: str, config: Config, cache: BuildCache | None = None
+) -> tuple[list[str], list, list[Problem]]:
     """The listing files below the content folder (relative names), each read
     now (see `listing_reader`: the key its entries are remembered by, and its
-    parser), and the problem of a missing folder."""
+    parser), and the problem of a missing folder. With a cache, a file whose
+    status is as an earlier build found it is read only if it is parsed."""
     problems: list[Problem] = []
     folder = Path(content_path) / config.listings_path
     if not folder.is_dir():
@@ -29,11 +39,29 @@ def listing_readers(content_path: str, config: Config) -> tuple[list[str], list,
         problems.append(Problem(str(Path(config.listings_path)), 0, message))
     files = listing_files(folder)
     names = [str(path.relative_to(content_path)) for path in files]
+    known = _known_files(cache) if cache else None
     readers = [
-        listing_reader(path, display=name, root=content_path)
+        listing_reader(path, display=name, root=content_path, known=known)
         for path, name in zip(files, names, strict=True)
     ]
     return names, readers, problems
+
+
+def _known_files(cache: BuildCache) -> Known:
+    """Keys of listing files by their status (size, times, inode and device),
+    as git knows its files: at 50,000 papers the listings are 160 MB, read and
+    hashed in a second. A change rewrites a file's change time, which nothing
+    sets back; a file changed just now is read all the same (SETTLED_NS)."""
+    now = time.time_ns()
+
+    def known(what, status: os.stat_result, read_key: Callable[[], bytes]) -> bytes:
+        if now - max(status.st_mtime_ns, status.st_ctime_ns) < SETTLED_NS:
+            return read_key()
+        times = (status.st_mtime_ns, status.st_ctime_ns)
+        identity = digest(what, status.st_size, times, status.st_ino, status.st_dev)
+        return cache.remember("listing files", identity, read_key)
+
+    return known
 
 
 def read_listings(readers: list, config: Config, cache: BuildCache | None = None):
@@ -71,7 +99,7 @@ def load_archive(content_path: str, config: Config, cache: BuildCache | None = N
     With a cache, papers merged by an earlier build from the same listings
     (every file the same, byte for byte) are taken as they were.
     """
-    names, readers, missing = listing_readers(content_path, config)
+    names, readers, missing = listing_readers(content_path, config, cache)
     ids_file = Path(content_path) / config.arxiv_ids_path
     ids, id_problems = read_ids(ids_file, config.arxiv_ids_path)
 

@@ -35,17 +35,25 @@ def read_listing(
     return remember(key, parse) if remember and key else parse()
 
 
+# `known(what, status, read_key)`: the key of a file read before with the same
+# status, or `read_key()` (see `listing_reader`).
+Known = Callable[[tuple[str, dt.date], os.stat_result, Callable[[], bytes]], bytes]
+
+
 def listing_reader(
     path: str | os.PathLike,
     snapshot: dt.date | None = None,
     display: str | None = None,
     root: str | os.PathLike | None = None,
+    known: Known | None = None,
 ) -> tuple[bytes | None, Callable[[], tuple[list[Entry], list[Problem]]]]:
     """How to read one listing file (see `read_listing`): the key its result
     can be remembered by, and the function that parses it. The file is read
-    now (see `read_content_file`; `root` is the content folder). A file that
-    is no listing (no date in its name, say) or that cannot be read has no
-    key, and its function gives the problem."""
+    now (see `read_content_file`; `root` is the content folder), unless
+    `known` gives its key by its name, date and status (size, times, inode):
+    then only if it is parsed. A file that is no listing (no date in its
+    name, say) or that cannot be read has no key, and its function gives the
+    problem."""
     path = Path(path)
     name = display or str(path)
 
@@ -58,16 +66,30 @@ def listing_reader(
     snapshot = snapshot or snapshot_from_name(path.name)
     if snapshot is None:
         return failed("no date in the file name: name it YYYY-MM-DD" + path.suffix.lower())
-    try:
+    data: bytes | None = None
+
+    def read_key() -> bytes:
+        nonlocal data
         data = read_content_file(path, root)
+        return data_digest(data, name, snapshot)
+
+    try:
+        status = file_status(path, root) if known else None
+        key = known((name, snapshot), status, read_key) if known and status else read_key()
     except UnreadableFile as error:
         return failed(str(error))
 
     def parse() -> tuple[list[Entry], list[Problem]]:
+        if data is None:  # known by its status: read only now
+            try:
+                if read_key() != key:
+                    return [], [Problem(name, 1, "the file changed while it was read: build again")]
+            except UnreadableFile as error:
+                return [], [Problem(name, 1, str(error))]
         text, problems = decode(data, name)
         return ([], problems) if problems else reader(text, name, snapshot)
 
-    return data_digest(data, name, snapshot), parse
+    return key, parse
 
 
 class UnreadableFile(Exception):
@@ -79,13 +101,7 @@ def read_content_file(path: Path, root: str | os.PathLike | None = None) -> byte
     character, a link to a file outside `root` (a pull request could publish
     a file of the machine that builds it), and anything but a regular file (a
     FIFO would hang the build)."""
-    wrong = characters.forbidden_in_name(path.name)
-    if wrong:
-        raise UnreadableFile(f"the file's name holds a {wrong}")
-    if root is not None and path.is_symlink() and path.exists():  # dangling: reported below
-        target, inside = path.resolve(), Path(root).resolve()
-        if target != inside and inside not in target.parents:
-            raise UnreadableFile("a link to a file outside the content folder: not read")
+    _check_name_and_link(path, root)
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
@@ -99,6 +115,27 @@ def read_content_file(path: Path, root: str | os.PathLike | None = None) -> byte
         raise UnreadableFile(f"cannot read the file: {error.strerror}") from None
     finally:
         os.close(descriptor)
+
+
+def file_status(path: Path, root: str | os.PathLike | None = None) -> os.stat_result | None:
+    """The status of a file that `read_content_file` would read (None: let it
+    say why not)."""
+    _check_name_and_link(path, root)
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status if stat.S_ISREG(status.st_mode) else None
+
+
+def _check_name_and_link(path: Path, root: str | os.PathLike | None) -> None:
+    wrong = characters.forbidden_in_name(path.name)
+    if wrong:
+        raise UnreadableFile(f"the file's name holds a {wrong}")
+    if root is not None and path.is_symlink() and path.exists():  # dangling: reported below
+        target, inside = path.resolve(), Path(root).resolve()
+        if target != inside and inside not in target.parents:
+            raise UnreadableFile("a link to a file outside the content folder: not read")
 
 
 def decode(data: bytes, name: str) -> tuple[str, list[Problem]]:
