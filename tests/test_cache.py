@@ -177,3 +177,18 @@ def test_a_known_listing_that_changed_before_it_was_parsed_is_a_problem(tmp_path
     assert [str(p) for p in problems] == [
         f"{listing}:1: the file changed while it was read: build again"
     ]
+
+
+def test_shards_of_another_version_of_the_code_are_deleted_when_the_cache_is_saved(tmp_path):
+    settings = {"CACHE_PATH": str(tmp_path / "cache"), "CACHE_CONTENT": True}
+    settings["LOAD_CONTENT_CACHE"] = True
+    older = BuildCache.open(settings, str(tmp_path / "output"), b"older code")
+    older.shard("items", {"a page": (b"fingerprint", "its items")})
+    older.save()
+    cache = open_cache(tmp_path)
+    cache.shard("items", {"another page": (b"fingerprint", "its items")})
+    (shard,) = (tmp_path / "cache" / "papershelf").glob(f"items.{cache.build}.*.shard.pickle")
+    assert len(list(shard.parent.glob("*.shard.pickle"))) == 2
+    cache.save()
+    assert list(shard.parent.glob("*.shard.pickle")) == [shard]  # this code's, kept
+    assert open_cache(tmp_path)._memo("items") == {"another page": (b"fingerprint", "its items")}

@@ -327,6 +327,22 @@ class BuildCache:
             self._write(self._record, self.writing, output=self.output)
         self.wait()
         self.close_journals()
+        self._delete_unreadable_shards()
+
+    def _delete_unreadable_shards(self) -> None:
+        """Delete the shards that another version of papershelf's code saved:
+        no build of this one reads them, and nothing else would ever delete
+        them (a build of 50,000 papers saves 150 MB of shards)."""
+        if self.path is None:
+            return
+        header = self._header
+        for path in self.path.glob(f"*{_SHARD}{_SUFFIX}"):
+            try:
+                with open(path, "rb") as file:
+                    if file.read(len(header)) != header:
+                        path.unlink()
+            except OSError:
+                pass  # gone already (another build's save), say
 
     def close_journals(self) -> None:
         """The record is saved (or there is none to save): forget the journals."""
