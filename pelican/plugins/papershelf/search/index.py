@@ -97,14 +97,20 @@ def build_shards(documents: list[dict[str, list[str]]], stems: dict[str, str]) -
     slot = np.repeat(np.arange(slots, dtype=np.int32), lengths)
     kept_field = np.isin(np.arange(len(fields)), [fields.index(f) for f in KEEP_STOP_WORDS])
     kept = ~stop[stream]
-    kept |= kept_field[slot % len(fields)]
+    kept |= np.repeat(np.tile(kept_field, count), lengths)
     term, slot = term_of_word[stream[kept]], slot[kept]
     del stream, kept
+    # Arrays of every word are the memory's peak (ten million words at
+    # 50,000 papers): 32-bit where they can be, changed in place.
 
     # lunr numbers terms in the order they are first seen.
-    present, first = np.unique(term, return_index=True)
+    position = np.int32 if len(term) < 2**31 else np.int64
+    first = np.full(len(term_number), len(term), dtype=position)
+    np.minimum.at(first, term, np.arange(len(term), dtype=position))
+    present = np.flatnonzero(first < len(term))
     lunr_number = np.full(len(term_number), -1, dtype=np.int32)
-    lunr_number[present[np.argsort(first, kind="stable")]] = np.arange(len(present))
+    lunr_number[present[np.argsort(first[present], kind="stable")]] = np.arange(len(present))
+    del first
     # A field's length is its terms, stop words out.
     field_lengths = np.bincount(slot, minlength=slots).reshape(count, len(fields))
     average = field_lengths.sum(axis=0) / count if count else np.zeros(len(fields))
@@ -116,23 +122,37 @@ def build_shards(documents: list[dict[str, list[str]]], stems: dict[str, str]) -
     rank = np.zeros(len(term_number), dtype=np.int64)
     rank[ordered] = np.arange(len(ordered))
     # Postings: one per term, field and document, in that order, with the
-    # term's frequency there.
-    ref, field = np.divmod(slot.astype(np.int64), len(fields))
-    key = (rank[term] * len(fields) + field) * max(count, 1) + ref
-    del slot, ref, field, term
-    key, tf = np.unique(key, return_counts=True)
-    by_term, ref = np.divmod(key, max(count, 1))
+    # term's frequency there: the distinct keys (term, field, document) of
+    # the words, and how often each comes.
+    # A word's key: (rank of its term * fields + field) * documents + ref.
+    key = rank[term]
+    del term
+    key *= len(fields) * max(count, 1)
+    ref, field = np.divmod(slot, len(fields))
+    del slot
+    field *= max(count, 1)
+    field += ref  # the key's low part
+    del ref
+    key += field
+    del field
+    key.sort()
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key
+    tf = np.diff(np.r_[starts, len(key)])
+    key = key[starts]
+    del starts
+    ref = (key % max(count, 1)).astype(np.int32)
+    key //= max(count, 1)
+    field = (key % len(fields)).astype(np.int32)
+    key //= len(fields)  # the term's rank
+    term = np.array(ordered, dtype=np.int32)[key] if len(ordered) else key.astype(np.int32)
     del key
-    by_term, field = np.divmod(by_term, len(fields))
-    ref, field = ref.astype(np.int32), field.astype(np.int32)
-    term = np.array(ordered, dtype=np.int32)[by_term] if len(ordered) else by_term
-    del by_term
     with_term = np.bincount(term, minlength=len(term_number))  # lunr's idf counts fields
     idf = np.array([math.log(1 + abs((count - n + 0.5) / (n + 0.5))) for n in with_term.tolist()])
     # lunr.js Builder.createFieldVectors, in place, operation by operation
     # (a product or a sum the other way round is the same number), then
     # Math.round(score * 1000): the weight in thousandths.
-    norm = field_lengths[ref, field] / average[field]
+    with np.errstate(divide="ignore", invalid="ignore"):  # a field no paper has: not looked up
+        norm = (field_lengths / average)[ref, field]  # each division made once
     norm *= B
     norm += 1 - B
     norm *= K1
@@ -148,6 +168,8 @@ def build_shards(documents: list[dict[str, list[str]]], stems: dict[str, str]) -
     weight = np.floor(score).astype(np.int32)
     del score
     numbers, starts = _lists(term, field, ref, weight, lunr_number)
+    postings = len(ref)
+    del term, field, ref, weight
     files: dict[str, str] = {}
     keys = [terms[n] for n in ordered]
     boundaries = _cut(keys, numbers, starts, "terms", SHARD_BYTES, files)
@@ -171,7 +193,7 @@ def build_shards(documents: list[dict[str, list[str]]], stems: dict[str, str]) -
         files=files,
         manifest={"terms": boundaries, "words": word_boundaries},
         terms=len(ordered),
-        postings=len(ref),
+        postings=postings,
     )
 
 
@@ -187,15 +209,25 @@ def _lists(term, field, ref, weight, lunr_number) -> tuple[np.ndarray, list[int]
     group = np.r_[True, (term[1:] != term[:-1]) | (field[1:] != field[:-1])]
     new_term = np.r_[True, term[1:] != term[:-1]]
     # Every posting's group and term, by number: what goes before a posting
-    # is two numbers a term, two a group and two a posting before it.
-    group_of = np.cumsum(group) - 1
-    term_of = np.cumsum(new_term) - 1
-    at = 2 * (np.arange(len(ref)) + group_of + term_of) + 4
-    numbers = np.empty(at[-1] + 2, dtype=np.int32)
+    # is two numbers a term, two a group and two a posting before it. Where
+    # each posting's numbers go, in place: these arrays are the memory's peak.
+    index = np.int32 if 6 * len(ref) + 8 < 2**31 else np.int64
+    group_of = np.cumsum(group, dtype=index)
+    group_of -= 1
+    at = np.cumsum(new_term, dtype=index)
+    at -= 1  # the posting's term, by number
+    at += group_of
+    at += np.arange(len(ref), dtype=index)
+    at *= 2
+    at += 4
+    numbers = np.empty(int(at[-1]) + 2, dtype=np.int32)
     deltas = np.diff(ref, prepend=0)
     deltas[group] = ref[group]  # a list starts with its first ref
     numbers[at] = deltas
-    numbers[at + 1] = weight
+    del deltas
+    at += 1
+    numbers[at] = weight
+    at -= 1
     starts = np.flatnonzero(group)
     numbers[at[starts] - 2] = field[starts]
     numbers[at[starts] - 1] = np.diff(np.r_[starts, len(ref)])
