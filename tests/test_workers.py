@@ -187,13 +187,16 @@ def test_a_worker_whose_build_is_killed_stops_instead_of_waiting_forever(tmp_pat
 LONG_JOBS = """
 import os, sys, time
 from pathlib import Path
+from pelican.plugins.papershelf import files
 from pelican.plugins.papershelf.builder import workers
 
 def long_job():
-    Path(sys.argv[1], str(os.getpid())).touch()
-    time.sleep(60)
+    with files.replacing(Path(sys.argv[2], "index.json")) as file:
+        file.write(b"half of it")
+        Path(sys.argv[1], str(os.getpid())).touch()
+        time.sleep(60)
 
-if sys.argv[2] == "side":  # the search index, say
+if sys.argv[3] == "side":  # the search index, say
     workers.run([lambda: None] * 400, jobs=2, side=long_job)
 else:  # a memo saved beside the build
     workers.beside(long_job)
@@ -205,22 +208,26 @@ else:  # a memo saved beside the build
 @pytest.mark.parametrize("job", ["side", "beside"])
 def test_a_long_job_whose_build_is_killed_ends_with_it(tmp_path, job):
     """Not at the end of its job: it would hold the output folder's lock
-    until then, and the next build would find the folder taken."""
-    started = tmp_path / "started"
+    until then, and the next build would find the folder taken. The file it
+    was writing is not left behind."""
+    started, written = tmp_path / "started", tmp_path / "written"
     started.mkdir()
-    build = subprocess.Popen([sys.executable, "-c", LONG_JOBS, str(started), job])
+    written.mkdir()
+    build = subprocess.Popen([sys.executable, "-c", LONG_JOBS, str(started), str(written), job])
     others: set[int] = set()
     try:
         while not others:
             assert build.poll() is None
             others = {int(p.name) for p in started.iterdir()}
             time.sleep(0.01)
+        assert len(list(written.iterdir())) == 1  # its temporary file
         build.kill()
         build.wait()
         deadline = time.monotonic() + 5
         while any(_running(pid) for pid in others) and time.monotonic() < deadline:
             time.sleep(0.01)
         assert not any(_running(pid) for pid in others)
+        assert list(written.iterdir()) == []
     finally:
         for pid in others:
             with contextlib.suppress(ProcessLookupError):

@@ -57,14 +57,20 @@ def can_fork() -> bool:
 
 
 def _end_with(parent: int) -> None:
-    """In a forked process: be killed when `parent` ends, where the system
-    allows it (Linux). A process whose build was killed would otherwise run
-    its job to the end (the search index, a memo being saved) while holding
-    the output folder's lock, and the next build would find it taken."""
+    """In a forked process: stop when `parent` ends, where the system allows
+    it (Linux). A process whose build was killed would otherwise run its job
+    to the end (the search index, a memo being saved) while holding the
+    output folder's lock, and the next build would find it taken. It stops
+    as on `terminate()`: the file it was writing is deleted on the way out."""
+    signal.signal(signal.SIGTERM, _stop)
     with contextlib.suppress(OSError, AttributeError):  # no prctl: `gone()` still stops it
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
     if os.getppid() != parent:  # it ended before that
         os._exit(1)
+
+
+def _stop(signum, frame) -> None:
+    raise SystemExit(1)  # through every `finally`: files.py deletes its temporary
 
 
 class WorkerError(RuntimeError):
