@@ -161,7 +161,8 @@ def children(pid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="no /proc")
-def test_a_worker_process_killed_stops_the_build_with_one_line(synthetic, tmp_path):
+@pytest.mark.parametrize("kill", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_a_worker_process_killed_stops_the_build_with_one_line(synthetic, tmp_path, kill):
     """As the system kills a process when memory runs out: the build says so
     and stops, instead of waiting for the process's pages."""
     content, output, cache = tmp_path / "content", tmp_path / "output", tmp_path / "cache"
@@ -172,7 +173,7 @@ def test_a_worker_process_killed_stops_the_build_with_one_line(synthetic, tmp_pa
             time.sleep(0.01)
         renderers = children(process.pid)  # made last, so the highest ids
         if renderers:
-            os.kill(max(renderers), signal.SIGKILL)
+            os.kill(max(renderers), kill)
         out, err = process.communicate(timeout=120)
         if process.returncode != 0:
             break

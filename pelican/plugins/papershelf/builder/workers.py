@@ -69,8 +69,12 @@ def _end_with(parent: int) -> None:
         os._exit(1)
 
 
+class _Stopped(SystemExit):
+    """SIGTERM, in a forked process."""
+
+
 def _stop(signum, frame) -> None:
-    raise SystemExit(1)  # through every `finally`: files.py deletes its temporary
+    raise _Stopped(1)  # through every `finally`: files.py deletes its temporary
 
 
 class WorkerError(RuntimeError):
@@ -167,6 +171,8 @@ def run(
             answer = (None, results, side_result, report())
         except OSError as error:  # a full disk, say: the parent reports it in one line
             answer = (error, None, None, None)
+        except _Stopped:  # by SIGTERM: as if killed
+            answer = (WorkerKilled(KILLED), None, None, None)
         except BaseException:  # the parent raises it, with this traceback
             answer = (traceback.format_exc(), None, None, None)
         try:
