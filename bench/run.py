@@ -399,7 +399,8 @@ def search_report(results: list[dict]) -> list[str]:
         "of the time from the query to its first ten results with their data. Keystrokes: "
         f"{search.TYPED} phrases typed a letter at a time, each prefix a query, after the "
         "page's first. Served on localhost by bench/serve.js; Chromium "
-        "(`/usr/bin/chromium`). papershelf's index build: `index_archive` in process; "
+        "(`/usr/bin/chromium`). papershelf's index build: `index_of` in process, from the "
+        "layout the build makes for every page, with the collector off as in a build; "
         "Pagefind's: its command over the paper pages (`--glob 'papers/**/*.html'`).",
         "",
     ]

@@ -9,6 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pelican.plugins.papershelf import latex
 from pelican.plugins.papershelf.archive import dates
 from pelican.plugins.papershelf.archive.model import Entry
 from pelican.plugins.papershelf.read import characters
@@ -88,6 +89,13 @@ def test_the_json_reader_refuses_a_forbidden_character_however_it_is_spelled(sum
     text = json.dumps([item], ensure_ascii=ascii)
     _, problems = read_json(text, "listings/x.json", SNAPSHOT)
     assert bool(problems) == bool(characters.FORBIDDEN_RE.search(summary)), problems
+
+
+@EXAMPLES
+@given(st.lists(EDGES | st.sampled_from([" ", "  ", "\n", "\n\n", "\u2003", "a"]), max_size=20))
+def test_a_text_collapsed_is_its_words_joined_by_single_spaces(pieces):
+    text = "".join(pieces)
+    assert latex.collapsed(text) == " ".join(latex.plain(text).split())
 
 
 @EXAMPLES

@@ -7,6 +7,7 @@ reader) and checked against the papers they were made of."""
 import json
 import random
 import re
+from array import array
 
 import pytest
 from conftest import DATA, SEED
@@ -18,7 +19,7 @@ from pelican.plugins.papershelf.archive.model import Curator, Note
 from pelican.plugins.papershelf.config import Config
 from pelican.plugins.papershelf.read.listing import read_listing
 from pelican.plugins.papershelf.search import index as sharded
-from pelican.plugins.papershelf.search.text import STOP_WORDS, stem, stems
+from pelican.plugins.papershelf.search.text import STOP_WORDS, Vocabulary, stem, stems
 from pelican.plugins.papershelf.site.layout import lay_out
 
 
@@ -223,23 +224,47 @@ def test_a_year_is_a_run_of_refs_and_each_tag_lists_its_papers(seed_and_hostile)
         assert refs == [n for n, p in enumerate(result) if name in {t.name for t in p.tags}]
 
 
-def test_words_found_before_are_taken_from_the_memo_and_give_the_same_files(seed_and_hostile):
-    result, files = seed_and_hostile
-    memo, computed = {}, []
+@given(st.lists(st.text(alphabet="ab1_ -.,()é注'\"*\u00a0", max_size=12), max_size=6))
+def test_the_vocabulary_numbers_the_words_of_a_text_and_nothing_else(texts):
+    vocabulary, numbers = Vocabulary(), array("i")
+    for text in texts:
+        start = len(numbers)
+        pieces = vocabulary.extend(numbers, search.normalise(text))
+        assert pieces == len(numbers) - start
+        found = [vocabulary.words[n] for n in numbers[start:] if n >= 0]
+        assert found == search.words(text)
+    assert len(set(vocabulary.words)) == len(vocabulary.words)
 
-    def remember(key, compute):
-        if key not in memo:
-            computed.append(key)
-            memo[key] = compute()
-        return memo[key]
 
-    summaries = [()] * len(result)
-    tag_urls = {tag.name: tag.url for paper in result for tag in paper.tags}
-    first = search.build_search_index(result, summaries, tag_urls, remember).files
-    assert first == files
-    again = search.build_search_index(result, summaries, tag_urls, remember).files
-    assert again == files
-    assert len(computed) == 4 * len(result)  # title, arXiv id, authors, abstract: once each
+def test_terms_beyond_u_ffff_are_in_javascript_order_too():
+    """U+20000 is two UTF-16 code units from U+D840: before U+FA0E in JavaScript."""
+    vocabulary, numbers, pieces = Vocabulary(), array("i"), array("i")
+    texts = {"title": "\ufa0e \U00020000 zeta", "abstract": "\ufa0f alpha"}
+    for field in sharded.FIELDS:
+        pieces.append(vocabulary.extend(numbers, search.normalise(texts.get(field, ""))))
+    files = sharded.build_shards(vocabulary.words, numbers, pieces, stems()).files
+    for kind in ("terms", "words"):
+        keys = json.loads(files[f"{kind}/0.json"])["keys"]
+        assert keys == sorted(keys, key=lambda key: key.encode("utf-16-be", "surrogatepass"))
+        assert keys.index("zeta") < keys.index("\U00020000") < keys.index("\ufa0e")
+
+
+def test_words_known_from_an_earlier_build_give_the_files_of_a_fresh_one():
+    papers = shown(built(SEED))
+    tag_urls = {tag.name: tag.url for paper in papers for tag in paper.tags}
+
+    def index(some, known=None):
+        return search.build_search_index(some, [()] * len(some), tag_urls, known)
+
+    earlier = index(papers[5:])
+    later = papers[:-3]  # five papers more, three gone
+    known = index(later, earlier.known)
+    assert known.files == index(later).files
+    assert known.known.papers.keys() == {paper.source for paper in later}
+    again = index(later, known.known)
+    assert again.files == known.files
+    assert again.known is known.known  # nothing new: the cache keeps it as it is
+    assert index(papers[:1], known.known).known is None  # most words gone: start afresh
 
 
 def test_the_index_is_the_same_whatever_the_order_words_were_first_stemmed_in():

@@ -176,14 +176,23 @@ def _plain(text: str) -> str:
     return "".join(span.text for span in _read(text))
 
 
-def collapsed(text: str, limit: int) -> str:
+def collapsed(text: str, limit: int | None = None) -> str:
     """The text as a reader sees it with its spaces collapsed: the whole of
     it, or a start longer than `limit` characters, collapsed alone (lists
     show thousands of previews). The collapsed start of a text is the start of
     the whole text collapsed."""
     whole = plain(text)
-    start = " ".join(whole[: 2 * limit].split())
-    return start if len(start) > limit else " ".join(whole.split())
+    start = _collapse(whole[: 2 * limit]) if limit is not None else ""
+    return start if len(start) > (limit or 0) else _collapse(whole)
+
+
+def _collapse(text: str) -> str:
+    """`" ".join(text.split())`, without splitting a text with nothing to
+    collapse (most are: single spaces, and paragraphs apart by a blank line)."""
+    joined = text.replace("\n\n", " ")
+    if joined.isprintable() and "  " not in joined:  # no space but " ", none twice
+        return joined.strip()
+    return " ".join(text.split())
 
 
 def preview(text: str, limit: int = 280) -> str:

@@ -354,11 +354,11 @@ class PapershelfGenerator(Generator):
         def search_files() -> tuple[list[tuple], int, str]:
             """The files (written or not), how many were left as they were,
             and a line for the summary."""
-            remember = functools.partial(cache.remember, "search words")
             known = cache.recall("search stems", b"") or {}
             known_stems(known)
-            with workers.without_collection():  # lists of words, millions
-                built = index_of(values, remember)
+            with workers.without_collection():  # millions of words come and go
+                built = index_of(values, cache.recall("search words", b""))
+                cache.store("search words", b"", built.known)
                 cache.keep("search words")
                 if len(stems()) != len(known):
                     cache.store("search stems", b"", dict(stems()))

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import sys
+from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -22,10 +24,11 @@ from ..site.kinds import search_files
 from ..site.layout import lay_out
 from ..site.records import Paper
 from .index import FIELDS, FORMAT, build_shards
-from .text import normalise, normalised_words, stems, words
+from .text import Vocabulary, normalise, normalised_words, stems, words
 
 __all__ = [
     "FIELDS",
+    "KnownWords",
     "SearchFiles",
     "build_search_index",
     "index_archive",
@@ -46,49 +49,84 @@ _FIELD_TEXT: dict[str, Callable[[Paper], str]] = {
     "authors": lambda paper: normalise(", ".join(paper.authors)),
     "abstract": lambda paper: normalise(latex.plain(paper.abstract)),
 }
-# Fields that come from the listings alone, remembered by the paper's `source`.
+
+
+# Fields that the listings alone decide: their words are known by the paper's `source`.
 _FROM_LISTINGS = ("title", "arxiv", "authors", "abstract")
+
+
+@dataclass(frozen=True)
+class KnownWords:
+    """The words of the papers' listed fields as a build found them, for the
+    next: each paper's (by its `source`) as numbers into `words`, one
+    machine-order `array("i")` of bytes a field. Tokenising every word again
+    is most of the time of an index built after a day is added."""
+
+    words: list[str]
+    papers: dict[bytes, tuple[bytes, ...]]  # one per field of _FROM_LISTINGS
+    byteorder: str = sys.byteorder  # a cache moved to another machine is not read wrong
 
 
 @dataclass(frozen=True)
 class SearchFiles:
     """The search files, as text by name relative to the manifest's folder
-    (the manifest is `index.json`), and a line for the build summary."""
+    (the manifest is `index.json`), a line for the build summary, and the
+    words found, for the next build (None: not worth keeping)."""
 
     files: dict[str, str]
     summary: str
+    known: KnownWords | None = None
 
 
 def paper_words(paper: Paper, field: str, summaries: tuple[str, ...] = ()) -> list[str]:
     """A field's words as written (normalised, trimmed, stop words included);
     the notes field's are those of the note summaries."""
+    return normalised_words(_field_text(paper, field, summaries))
+
+
+def _field_text(paper: Paper, field: str, summaries: tuple[str, ...]) -> str:
     if field == "notes":
-        return normalised_words(normalise(" ".join(summaries)))
-    return normalised_words(_FIELD_TEXT[field](paper))
+        return normalise(" ".join(summaries))
+    return _FIELD_TEXT[field](paper)
 
 
 def build_search_index(
     papers: Sequence[Paper],
     summaries: Sequence[tuple[str, ...]],
     tag_urls: dict[str, str],
-    remember: Callable | None = None,
+    known: KnownWords | None = None,
 ) -> SearchFiles:
     """Every search file of the papers, newest first (a paper's ref is its
-    position), with the summaries of each one's notes. `remember(key,
-    compute)` can give a field's words found by an earlier build, by the
-    paper's listings (`Paper.source`)."""
-
-    def field_words(paper: Paper, field: str, notes: tuple[str, ...]) -> list[str]:
-        if remember is None or field not in _FROM_LISTINGS or not paper.source:
-            return paper_words(paper, field, notes)
-        return remember(paper.source + field.encode(), lambda: paper_words(paper, field))
-
-    documents = [
-        {field: field_words(paper, field, notes) for field in FIELDS}
-        for paper, notes in zip(papers, summaries, strict=True)
-    ]
-    shards = build_shards(documents, stems())
-    documents.clear()
+    position), with the summaries of each one's notes; `known`: the words an
+    earlier build found (the files are the same with or without them)."""
+    if known and known.byteorder != sys.byteorder:
+        known = None
+    vocabulary = Vocabulary(known.words if known else ())
+    numbers, pieces = array("i"), array("i")  # see `build_shards`
+    found: dict[bytes, tuple[bytes, ...]] = {}
+    for paper, notes in zip(papers, summaries, strict=True):
+        listed = known.papers.get(paper.source) if known and paper.source else None
+        fresh = []
+        for field in FIELDS:
+            if field not in _FROM_LISTINGS:
+                pieces.append(vocabulary.extend(numbers, _field_text(paper, field, notes)))
+            elif listed is not None:
+                part = listed[_FROM_LISTINGS.index(field)]
+                numbers.frombytes(part)
+                pieces.append(len(part) // numbers.itemsize)
+            else:
+                pieces.append(vocabulary.extend(numbers, _field_text(paper, field, notes)))
+                fresh.append(numbers[len(numbers) - pieces[-1] :].tobytes())
+        if paper.source:
+            found[paper.source] = listed if listed is not None else tuple(fresh)
+    shards = build_shards(vocabulary.words, numbers, pieces, stems())
+    del numbers, pieces
+    if known and found.keys() == known.papers.keys():
+        kept = known  # the same papers: nothing new to keep
+    elif 2 * shards.words_used >= len(vocabulary.words):
+        kept = KnownWords(vocabulary.words, found)
+    else:  # words of papers gone stay numbered: past half, the next build starts afresh
+        kept = None
     tags = sorted({tag.name for paper in papers for tag in paper.tags}, key=str.casefold)
     tag_number = {name: n for n, name in enumerate(tags)}
     files = dict(shards.files)
@@ -109,20 +147,20 @@ def build_search_index(
         f"search index of {len(papers):,} papers: {shards.terms:,} terms, "
         f"{shards.postings:,} postings, {len(files):,} files, {size / 1e6:,.1f} MB"
     )
-    return SearchFiles(files=files, summary=summary)
+    return SearchFiles(files=files, summary=summary, known=kept)
 
 
-def index_archive(archive, config: Config | None = None, remember: Callable | None = None):
+def index_archive(archive, config: Config | None = None) -> SearchFiles:
     """The search files of an archive, as the build makes them."""
     config = config or Config()
     (output,) = search_files(archive, lay_out(archive, config), config)
-    return index_of(output.values, remember)
+    return index_of(output.values)
 
 
-def index_of(values: dict, remember: Callable | None = None) -> SearchFiles:
+def index_of(values: dict, known: KnownWords | None = None) -> SearchFiles:
     """The search files of the `search files` page kind's values."""
     tag_urls = {tag.name: tag.url for tag in values["tags"]}
-    return build_search_index(values["papers"], values["summaries"], tag_urls, remember)
+    return build_search_index(values["papers"], values["summaries"], tag_urls, known)
 
 
 def _paper_blocks(papers: Sequence[Paper], tag_number: dict[str, int]) -> dict[str, str]:
@@ -141,7 +179,7 @@ def _paper_blocks(papers: Sequence[Paper], tag_number: dict[str, int]) -> dict[s
                 paper.upvotes,
                 list(paper.authors[:AUTHORS_SHOWN]),
                 len(paper.authors) or paper.authors_count or 0,
-                " ".join(latex.plain(paper.abstract).split()),
+                latex.collapsed(paper.abstract),
             ]
             for paper in papers[start : start + PAPERS_PER_BLOCK]
         ]
