@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from .. import latex
 from ..digest import Remember, digest
+from ..search.index import Numbers
 from ..search.text import STOP_WORDS, normalise
 from .model import Paper
 
@@ -85,14 +86,13 @@ def tfidf(texts: list[str]) -> tuple[sp.csr_matrix, list[str]]:
     import scipy.sparse as sp
 
     # Each word a number, text by text: a list of every word at once would
-    # take 600 MB at 50,000 papers.
-    vocabulary: dict[str, int] = {}
-    number = vocabulary.setdefault
+    # take 600 MB at 50,000 papers. A word seen before is numbered in C.
+    vocabulary = Numbers()
     numbers, lengths = array("i"), array("i")
     for text in texts:
         text_words = words(text)
         lengths.append(len(text_words))
-        numbers.extend([number(word, len(vocabulary)) for word in text_words])
+        numbers.extend(map(vocabulary.__getitem__, text_words))
     numbers = np.frombuffer(numbers, np.int32)
     stop = np.fromiter((w in STOP_WORDS for w in vocabulary), bool, len(vocabulary))
     n = len(texts)

@@ -79,7 +79,7 @@ def _in_js_order(numbers: Iterable[int], texts: list[str]) -> list[int]:
     return sorted(numbers, key=lambda n: js_order(texts[n]))
 
 
-class _Numbers(dict):
+class Numbers(dict):
     """Key -> its number, numbered in the order keys are first looked up."""
 
     def __missing__(self, key) -> int:
@@ -110,7 +110,7 @@ def build_shards(
     del has_word
     used = np.zeros(len(written), dtype=bool)
     used[stream] = True
-    term_number = _Numbers()
+    term_number = Numbers()
     term_of_word = np.fromiter((term_number[stems[w]] for w in written), np.int32, len(written))
     stop = np.fromiter((w in STOP_WORDS for w in written), bool, len(written))
     kept_field = np.isin(np.arange(len(fields)), [fields.index(f) for f in KEEP_STOP_WORDS])
