@@ -122,3 +122,33 @@ def test_the_vectors_are_scikit_learns_tfidf(corpus_archive):
     assert ours.nnz == theirs.nnz
     for row, col, weight in zip(ours.row, ours.col, ours.data, strict=True):
         assert weight == pytest.approx(theirs[row, column[terms[col]]], rel=1e-5)
+
+
+def test_a_setting_shows_fewer_related_papers_or_none_and_computes_none(tmp_path, monkeypatch):
+    content = tmp_path / "content"
+    shutil.copytree(EXAMPLE, content)
+
+    def related_links(output):
+        pages = sorted((output / "papers").glob("*/index.html"))
+        soups = [BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser") for p in pages]
+        return [len(soup.select(".related li a")) for soup in soups]
+
+    build_site(content, tmp_path / "two", PAPERSHELF_RELATED_PAPERS=2)
+    assert set(related_links(tmp_path / "two")) == {2}
+
+    def fail(*args, **kwargs):
+        raise AssertionError("related papers computed")
+
+    monkeypatch.setattr(related_module, "related", fail)
+    build_site(content, tmp_path / "none", PAPERSHELF_RELATED_PAPERS=0)
+    assert set(related_links(tmp_path / "none")) == {0}
+    page = next((tmp_path / "none" / "papers").glob("*/index.html")).read_text(encoding="utf-8")
+    assert "Related papers" not in page
+
+
+@pytest.mark.parametrize("value", [-1, "5", True])
+def test_a_count_of_related_papers_that_is_no_count_is_refused(value):
+    from pelican.plugins.papershelf.config import SettingsError
+
+    with pytest.raises(SettingsError, match=r"PAPERSHELF_RELATED_PAPERS = .*give a number"):
+        Config.from_settings({"PAPERSHELF_RELATED_PAPERS": value})

@@ -55,6 +55,9 @@ class Config:
     top_month_url: str = "top/{date:%Y-%m}/"
     top_month_save_as: str = "top/{date:%Y-%m}/index.html"
     top_size: int = 20  # papers on a top list
+    # Related papers on a paper's page; 0: none, and none computed (at 50,000
+    # papers they are the longest step of a build without a cache).
+    related_papers: int = 5
     dates_url: str = "dates/"
     dates_save_as: str = "dates/index.html"
     home_url: str = ""
@@ -157,8 +160,12 @@ class Config:
                 raise SettingsError(
                     f"{PREFIX}{setting.name.upper()} = {value!r} is not a valid pattern: {error}"
                 ) from None
-        if not isinstance(self.jobs, int) or self.jobs < 0:
-            raise SettingsError(f"{PREFIX}JOBS = {self.jobs!r}: give a number of processes, or 0")
+        for name, what in (("jobs", "processes"), ("related_papers", "papers")):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise SettingsError(
+                    f"{PREFIX}{name.upper()} = {value!r}: give a number of {what}, or 0"
+                )
         from .archive.topics import compile_rules  # the archive reads its settings from here
 
         try:

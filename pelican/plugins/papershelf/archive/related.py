@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 RELATED = 5  # shown on a paper's page
 TERMS_KEPT = 32
 MAX_SHARE = 0.1  # a term in more papers than this tells too little
-_CANDIDATES = 12  # nearest by score, before ties are broken by tags
+_CANDIDATES = 12  # nearest by score, before ties are broken by tags (more when more are shown)
 _WORD = re.compile(r"[a-z][a-z0-9]+")  # letters and digits, from a letter
 
 
@@ -60,7 +60,11 @@ def related(
         return [()] * len(texts)
     vectors = _unit_rows(_strongest(vectors, TERMS_KEPT))
     scores = sp_matmul_topn(
-        vectors, vectors.T.tocsr(), top_n=_CANDIDATES + 1, threshold=0.0, n_threads=threads
+        vectors,
+        vectors.T.tocsr(),
+        top_n=max(_CANDIDATES, count) + 1,
+        threshold=0.0,
+        n_threads=threads,
     )
     nearest = []
     for row in range(len(texts)):
@@ -143,23 +147,24 @@ def _strongest(vectors: sp.csr_matrix, terms: int) -> sp.csr_matrix:
 
 
 def related_papers(
-    papers: list[Paper], remember: Remember | None = None, threads: int = 1
+    papers: list[Paper], remember: Remember | None = None, threads: int = 1, count: int = RELATED
 ) -> dict[str, tuple[Paper, ...]]:
-    """Each paper's related papers, by key. `remember` keeps the lists for
-    the next build, keyed by what the listings say of every paper (its
-    `source` digest: title and abstract among them) and its tags: a note's
-    edit, or a setting's, finds them there."""
+    """Each paper's `count` related papers, by key. `remember` keeps the
+    lists for the next build, keyed by what the listings say of every paper
+    (its `source` digest: title and abstract among them), its tags and the
+    count: a note's edit, or another setting's, finds them there."""
     tags = [frozenset(tag.name for tag in p.tags) for p in papers]
 
     def keys() -> list[tuple[str, ...]]:
         texts = [latex.plain(p.title) + "\n" + latex.plain(p.abstract) for p in papers]
-        nearest = related(texts, tags, threads=threads)
+        nearest = related(texts, tags, count, threads)
         return [tuple(papers[i].key for i in found) for found in nearest]
 
     if remember is None:
         found = keys()
     else:
-        found = remember(digest([p.source for p in papers], [sorted(t) for t in tags]), keys)
+        key = digest([p.source for p in papers], [sorted(t) for t in tags], count)
+        found = remember(key, keys)
     by_key = {paper.key: paper for paper in papers}
     return {
         paper.key: tuple(by_key[key] for key in keys)

@@ -128,9 +128,11 @@ def load_archive(content_path: str, config: Config, cache: BuildCache | None = N
         topics = _compute(config, cache, "topics")
         archive = assemble(papers, entries, names, notes, config, topics, authors)
         problems = trouble + unknown_papers(references, papers) + archive.problems
-        if not problems:
+        if not problems and config.related_papers:
             remember = functools.partial(cache.remember, "related") if cache else None
-            archive.related = related_papers(archive.papers, remember, workers.jobs(config.jobs))
+            archive.related = related_papers(
+                archive.papers, remember, workers.jobs(config.jobs), config.related_papers
+            )
     else:
         problems = problems + trouble
     if problems:
