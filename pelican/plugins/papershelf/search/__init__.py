@@ -49,8 +49,6 @@ _FIELD_TEXT: dict[str, Callable[[Paper], str]] = {
     "authors": lambda paper: normalise(", ".join(paper.authors)),
     "abstract": lambda paper: normalise(latex.plain(paper.abstract)),
 }
-
-
 # Fields that the listings alone decide: their words are known by the paper's `source`.
 _FROM_LISTINGS = ("title", "arxiv", "authors", "abstract")
 

@@ -95,9 +95,8 @@ def build_shards(
     positions, fields in FIELDS' order), each as its word's number in
     `written` or -1 for a piece without a word (see `text.Vocabulary`;
     `written` may hold words no document has); `pieces` says how many pieces
-    each document's field has. Everything
-    after that is array arithmetic, as lunr.js's Builder does it one term
-    at a time."""
+    each document's field has. Everything after that is array arithmetic,
+    as lunr.js's Builder does it one term at a time."""
     import numpy as np  # here: a build that finds the index in its cache never needs it
 
     fields = list(FIELDS)
