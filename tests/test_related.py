@@ -10,7 +10,7 @@ from pelican.settings import read_settings
 from pelican.plugins.papershelf.archive import related as related_module
 from pelican.plugins.papershelf.archive.related import related
 from pelican.plugins.papershelf.builder.load import load_archive
-from pelican.plugins.papershelf.config import Config
+from pelican.plugins.papershelf.config import Config, SettingsError
 
 TEXTS = [
     "Diffusion models for video generation with temporal attention",
@@ -148,7 +148,5 @@ def test_a_setting_shows_fewer_related_papers_or_none_and_computes_none(tmp_path
 
 @pytest.mark.parametrize("value", [-1, "5", True])
 def test_a_count_of_related_papers_that_is_no_count_is_refused(value):
-    from pelican.plugins.papershelf.config import SettingsError
-
     with pytest.raises(SettingsError, match=r"PAPERSHELF_RELATED_PAPERS = .*give a number"):
         Config.from_settings({"PAPERSHELF_RELATED_PAPERS": value})
