@@ -182,8 +182,11 @@ def collapsed(text: str, limit: int | None = None) -> str:
     show thousands of previews). The collapsed start of a text is the start of
     the whole text collapsed."""
     whole = plain(text)
-    start = _collapse(whole[: 2 * limit]) if limit is not None else ""
-    return start if len(start) > (limit or 0) else _collapse(whole)
+    if limit is not None:
+        start = _collapse(whole[: 2 * limit])
+        if len(start) > limit:
+            return start
+    return _collapse(whole)
 
 
 def _collapse(text: str) -> str:
