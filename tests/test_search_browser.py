@@ -198,6 +198,34 @@ def test_a_word_being_typed_is_a_prefix_as_typed(page, site):
     assert not any(m.lower().startswith("generalist") for m in marks)
 
 
+def test_a_short_word_being_typed_leaves_out_nothing_until_the_query_is_done(page, site):
+    """ "multigrid o" as typed: the "o" may become any word, so it only ranks.
+    Submitted, or read from the address, it is a word every result must have."""
+    url, _ = site
+    page.goto(url + "search/")
+    type_query(page, "multigrid ")
+    alone = matched(page)
+    assert alone >= 1
+    type_query(page, "multigrid o")
+    assert matched(page) == alone
+
+    page.press("#search-input", "Enter")
+    page.wait_for_function("document.querySelectorAll('#search-results .paper-item').length === 0")
+    assert "No paper matches" in page.locator("#search-status").inner_text()
+
+    page.goto(url + "search/?q=multigrid+o")
+    results(page)
+    assert page.locator("#search-results .paper-item").count() == 0
+
+    # Enter right after the last letter: the query typed a moment before does not come after it.
+    page.fill("#search-input", "multigrid ")
+    page.wait_for_function("document.querySelectorAll('#search-results .paper-item').length > 0")
+    page.fill("#search-input", "multigrid o")
+    page.press("#search-input", "Enter")
+    page.wait_for_timeout(400)
+    assert page.locator("#search-results .paper-item").count() == 0
+
+
 def test_a_newer_query_supersedes_one_in_flight(page, site):
     """The worker drops a query whose shard is slow once a newer one comes:
     it never answers it."""

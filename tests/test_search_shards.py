@@ -166,25 +166,47 @@ def answers_for(base, output, papers, queries, summaries=None) -> dict[str, dict
         ("he kaiming ", [["he", 1, ["authors"], False, 1], ["kaiming", 2, None, False, 1]]),
         ("+he kaiming ", [["he", 2, ["authors"], False, 1], ["kaiming", 2, None, False, 1]]),
         ("memory than", [["memory", 2, None, False, 1], ["than", 1, None, True, 1]]),
-        ("tr", [["tr", 2, None, False, 1]]),
+        # Too short to be a prefix: while typed, a word that ranks and excludes nothing.
+        ("tr", [["tr", 1, None, False, 1]]),
+        ("diffusion tr", [["diffusion", 2, None, False, 1], ["tr", 1, None, False, 1]]),
+        ("diffusion +tr", [["diffusion", 2, None, False, 1], ["tr", 2, None, False, 1]]),
+        ("diffusion -tr", [["diffusion", 2, None, False, 1], ["tr", 3, None, False, 1]]),
     ],
 )
 def test_queries_are_read_as_lunr_reads_them(query, clauses):
     """[word, presence (1 optional, 2 required, 3 left out), fields, being
-    typed, boost] of each clause."""
+    typed, boost] of each clause, for a query as the reader types it."""
+    assert parsed(query, done=False) == clauses
+
+
+@pytest.mark.parametrize(
+    ("query", "clauses"),
+    [
+        ("diffusion mod", [["diffusion", 2, None, False, 1], ["mod", 2, None, True, 1]]),
+        ("diffusion tr", [["diffusion", 2, None, False, 1], ["tr", 2, None, False, 1]]),
+        ("tr", [["tr", 2, None, False, 1]]),
+    ],
+)
+def test_a_query_submitted_keeps_its_prefix_and_needs_its_short_last_word(query, clauses):
+    assert parsed(query, done=True) == clauses
+
+
+def parsed(query: str, done: bool) -> list:
     if not NODE:
         pytest.fail("the worker's code runs in node: install nodejs")
     script = (
         f"global.lunr = require({json.dumps(str(THEME / 'static/js/lunr.min.js'))});"
         f"const w = require({json.dumps(str(THEME / 'static/js/search-worker.js'))});"
         "const fields = ['title', 'tags', 'arxiv', 'authors', 'notes', 'abstract'];"
-        "const q = JSON.parse(process.argv[1]);"
-        "console.log(JSON.stringify(w.parse(q, fields).map("
+        "const [q, done] = JSON.parse(process.argv[1]);"
+        "console.log(JSON.stringify(w.parse(q, fields, done).map("
         "c => [c.word, c.presence, c.fields, c.prefix, c.boost])));"
     )
-    run = subprocess.run([NODE, "-e", script, json.dumps(query)], capture_output=True, text=True)
+    run = subprocess.run(
+        [NODE, "-e", script, json.dumps([query, done])], capture_output=True, text=True
+    )
     assert run.returncode == 0, run.stderr
-    assert json.loads(run.stdout) == clauses
+    return json.loads(run.stdout)
 
 
 def test_an_archive_without_papers_has_an_index_that_finds_nothing(tmp_path):

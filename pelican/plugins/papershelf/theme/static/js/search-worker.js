@@ -76,8 +76,11 @@ function shardOf(firsts, key) {
    field:word, word* (a prefix) and word^2 (a boost); other words are
    required. An edit distance (word~1) is not searched for: the word is
    matched as written. The last word is a prefix while it is being typed.
-   Each piece gives one clause per word it holds ("self-training": two). */
-function parse(text, fields) {
+   Each piece gives one clause per word it holds ("self-training": two).
+   A word being typed that is too short to be a prefix ("language m") is not
+   a word yet: it ranks the results and excludes none until the query is
+   `done` (submitted, or read from the page's address). */
+function parse(text, fields, done) {
   var pieces = text.split(/\s+/).filter(Boolean);
   var typing = text.length > 0 && !/\s$/.test(text);
   var clauses = [];
@@ -99,11 +102,13 @@ function parse(text, fields) {
     var found = words(piece);
     found.forEach(function (word, i) {
       var last = n === pieces.length - 1 && i === found.length - 1;
-      var prefix = clause.prefix && i === found.length - 1 ||
-        typing && last && clause.presence !== lunr.Query.presence.PROHIBITED;
+      var typed = typing && last && clause.presence !== lunr.Query.presence.PROHIBITED;
+      var prefix = (clause.prefix && i === found.length - 1 || typed) &&
+        word.length >= PREFIX_MIN && /\p{L}/u.test(word);
+      var unfinished = typed && !done && word.length < PREFIX_MIN && sign !== "+";
       clauses.push({
-        word: word, presence: clause.presence, boost: clause.boost, fields: clause.fields,
-        prefix: prefix && word.length >= PREFIX_MIN && /\p{L}/u.test(word), required: sign === "+"
+        word: word, presence: unfinished ? lunr.Query.presence.OPTIONAL : clause.presence,
+        boost: clause.boost, fields: clause.fields, prefix: prefix, required: sign === "+"
       });
     });
   });
@@ -223,8 +228,8 @@ function expand(shards, prefix) {
 
 /* The clauses with their terms: lunr.Query clauses, each standing for one
    term or, for a word being typed, any of several. */
-function plan(store, text) {
-  var clauses = parse(text, Object.keys(store.manifest.fields));
+function plan(store, text, done) {
+  var clauses = parse(text, Object.keys(store.manifest.fields), done);
   return Promise.all(clauses.map(function (clause) {
     if (!clause.prefix) return [stem(clause.word)];
     /* The word's own term is one of those it stands for: its shard comes
@@ -476,7 +481,7 @@ function answer(store, message, current) {
   var manifest, clauses, matches, postings, tags = null;
   return store.load().then(function (loaded) {
     manifest = loaded;
-    return plan(store, message.text);
+    return plan(store, message.text, message.done);
   }).then(function (planned) {
     clauses = planned;
     if (!current()) return null;

@@ -33,6 +33,7 @@
   var more = document.getElementById("search-more");
   var PAGE = 10;
   var worker = null, lastId = 0, timer = null, limit = PAGE, wantTags = false;
+  var typing = false; /* the query comes from the box as it is typed, not yet submitted */
 
   function start() {
     if (!worker) {
@@ -77,7 +78,7 @@
     }
     start().postMessage({
       type: "query", id: lastId, urls: urls, text: s.q, tag: s.tag, year: s.year,
-      limit: limit, tags: wantTags
+      limit: limit, tags: wantTags, done: !typing
     });
   }
 
@@ -179,7 +180,15 @@
     }
   }
 
+  /* The query as it stands is the reader's: submitted, read from the
+     address, or filtered. */
+  function done() {
+    clearTimeout(timer);
+    typing = false;
+  }
+
   function restore() {
+    done();
     var params = new URLSearchParams(location.search);
     box.value = params.get("q") || "";
     [[tagSelect, params.get("tag")], [yearSelect, params.get("year")]].forEach(function (pair) {
@@ -196,7 +205,7 @@
   box.addEventListener("focus", start);
   box.addEventListener("input", function () {
     clearTimeout(timer);
-    timer = setTimeout(function () { remember(false); run(); }, 60);
+    timer = setTimeout(function () { typing = true; remember(false); run(); }, 60);
   });
   /* Tag counts need each tag's papers: fetched once the reader turns to the filter. */
   ["focus", "pointerdown"].forEach(function (type) {
@@ -211,10 +220,11 @@
     run(true);
   });
   [tagSelect, yearSelect].forEach(function (select) {
-    select.addEventListener("change", function () { remember(true); run(); });
+    select.addEventListener("change", function () { done(); remember(true); run(); });
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    done();
     remember(true);
     run();
   });
