@@ -267,6 +267,13 @@ def test_words_known_from_an_earlier_build_give_the_files_of_a_fresh_one():
     assert index(papers[:1], known.known).known is None  # most words gone: start afresh
 
 
+def test_weights_computed_a_few_postings_at_a_time_are_those_of_all_at_once(monkeypatch):
+    result = built(SEED)
+    files = search.index_archive(result).files
+    monkeypatch.setattr(sharded, "_PART", 7)
+    assert search.index_archive(result).files == files
+
+
 def test_the_index_is_the_same_whatever_the_order_words_were_first_stemmed_in():
     result = built(SEED)
     files = search.index_archive(result).files

@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 import json
 import math
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -43,6 +44,7 @@ KEEP_STOP_WORDS = frozenset({"authors"})  # family names such as "He", "An", "Yo
 K1, B = 1.2, 0.75  # lunr's BM25 parameters
 SHARD_BYTES = 24_000  # a shard of terms, before gzip (about 8 KB gzipped)
 WORD_SHARD_BYTES = 24_000
+_PART = 1 << 20  # postings weighed at a time
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ class Numbers(dict):
 
 
 def build_shards(
-    written: list[str], numbers: Sequence[int], pieces: Sequence[int], stems: dict[str, str]
+    written: list[str], numbers: array, pieces: Sequence[int], stems: dict[str, str]
 ) -> Shards:
     """The index of documents given as one stream of word numbers: every
     piece of text of every field of every document in turn (refs are
@@ -96,16 +98,24 @@ def build_shards(
     `written` or -1 for a piece without a word (see `text.Vocabulary`;
     `written` may hold words no document has); `pieces` says how many pieces
     each document's field has. Everything after that is array arithmetic,
-    as lunr.js's Builder does it one term at a time."""
+    as lunr.js's Builder does it one term at a time. `numbers` is emptied
+    once read: it is the build's largest array."""
     import numpy as np  # here: a build that finds the index in its cache never needs it
 
+    # Arrays of every word are the memory's peak (ten million words at
+    # 50,000 papers): 32 bits or fewer where they can be, changed in place,
+    # each let go as soon as it is used.
     fields = list(FIELDS)
     slots = len(pieces)  # a document's field: ref * len(fields) + field
     count = slots // len(fields)
-    stream = np.asarray(numbers, dtype=np.int32)
+    documents = max(count, 1)
+    read = np.frombuffer(numbers, dtype=np.int32) if len(numbers) else np.zeros(0, np.int32)
+    has_word = read >= 0
+    stream = read[has_word]
+    del read
+    del numbers[:]
     slot = np.repeat(np.arange(slots, dtype=np.int32), np.asarray(pieces, dtype=np.int32))
-    has_word = stream >= 0
-    stream, slot = stream[has_word], slot[has_word]
+    slot = slot[has_word]
     del has_word
     used = np.zeros(len(written), dtype=bool)
     used[stream] = True
@@ -115,10 +125,11 @@ def build_shards(
     kept_field = np.isin(np.arange(len(fields)), [fields.index(f) for f in KEEP_STOP_WORDS])
     kept = ~stop[stream]
     kept |= kept_field[slot % len(fields)]
-    term, slot = term_of_word[stream[kept]], slot[kept]
-    del stream, kept
-    # Arrays of every word are the memory's peak (ten million words at
-    # 50,000 papers): 32-bit where they can be, changed in place.
+    stream = stream[kept]
+    slot = slot[kept]
+    del kept
+    term = term_of_word[stream]
+    del stream
 
     # lunr numbers terms in the order they are first seen.
     position = np.int32 if len(term) < 2**31 else np.int64
@@ -144,48 +155,42 @@ def build_shards(
     # A word's key: (rank of its term * fields + field) * documents + ref.
     key = rank[term]
     del term
-    key *= len(fields) * max(count, 1)
-    ref, field = np.divmod(slot, len(fields))
+    key *= len(fields) * documents
+    field = slot % len(fields)
+    slot //= len(fields)  # the ref
+    field *= documents
+    field += slot  # the key's low part
     del slot
-    field *= max(count, 1)
-    field += ref  # the key's low part
-    del ref
     key += field
     del field
     key.sort()
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key
-    tf = np.diff(np.r_[starts, len(key)])
-    key = key[starts]
+    new = np.empty(len(key), dtype=bool)  # a posting's first word
+    new[:1] = True
+    np.not_equal(key[1:], key[:-1], out=new[1:])
+    occurrences = len(key)
+    key = key[new]
+    starts = np.flatnonzero(new)
+    del new
+    postings = len(key)
+    tf = np.empty(postings, dtype=np.int32)
+    np.subtract(starts[1:], starts[:-1], out=tf[:-1], casting="unsafe")
+    tf[-1:] = occurrences - starts[-1:]
     del starts
-    ref = (key % max(count, 1)).astype(np.int32)
-    key //= max(count, 1)
-    field = (key % len(fields)).astype(np.int32)
+    ref = np.empty(postings, dtype=np.int32)
+    np.remainder(key, documents, out=ref, casting="unsafe")
+    key //= documents
+    field = np.empty(postings, dtype=np.int8)
+    np.remainder(key, len(fields), out=field, casting="unsafe")
     key //= len(fields)  # the term's rank
     term = np.array(ordered, dtype=np.int32)[key] if len(ordered) else key.astype(np.int32)
     del key
     with_term = np.bincount(term, minlength=len(term_number))  # lunr's idf counts fields
     idf = np.array([math.log(1 + abs((count - n + 0.5) / (n + 0.5))) for n in with_term.tolist()])
-    # lunr.js Builder.createFieldVectors, in place, operation by operation
-    # (a product or a sum the other way round is the same number), then
-    # Math.round(score * 1000): the weight in thousandths.
     with np.errstate(divide="ignore", invalid="ignore"):  # a field no paper has: not looked up
-        norm = (field_lengths / average)[ref, field]  # each division made once
-    norm *= B
-    norm += 1 - B
-    norm *= K1
-    norm += tf
-    score = (K1 + 1) * tf
+        lengths = field_lengths / average  # each division made once
+    weight = _weights(tf, term, field, ref, idf, lengths)
     del tf
-    score *= idf[term]
-    score /= norm
-    del norm
-    score *= np.array(list(FIELDS.values()), dtype=np.float64)[field]
-    score *= 1000
-    score += 0.5
-    weight = np.floor(score).astype(np.int32)
-    del score
     numbers, starts = _lists(term, field, ref, weight, lunr_number)
-    postings = len(ref)
     del term, field, ref, weight
     files: dict[str, str] = {}
     keys = [terms[n] for n in ordered]
@@ -217,6 +222,32 @@ def build_shards(
     )
 
 
+def _weights(tf, term, field, ref, idf, lengths) -> np.ndarray:
+    """Each posting's weight in thousandths: lunr.js Builder.createFieldVectors,
+    operation by operation (a product or a sum the other way round is the
+    same number), then Math.round(score * 1000). A part of the postings at a
+    time: the products are 64-bit, and as many as the postings."""
+    import numpy as np
+
+    boosts = np.array(list(FIELDS.values()), dtype=np.float64)
+    weight = np.empty(len(tf), dtype=np.int32)
+    for start in range(0, len(tf), _PART):
+        part = slice(start, start + _PART)
+        norm = lengths[ref[part], field[part]]
+        norm *= B
+        norm += 1 - B
+        norm *= K1
+        norm += tf[part]
+        score = (K1 + 1) * tf[part]
+        score *= idf[term[part]]
+        score /= norm
+        score *= boosts[field[part]]
+        score *= 1000
+        score += 0.5
+        weight[part] = np.floor(score)
+    return weight
+
+
 def _lists(term, field, ref, weight, lunr_number) -> tuple[np.ndarray, list[int]]:
     """Each term's postings as numbers, one term after another: lunr's number
     for the term, how many fields have it, then for each of them: the field,
@@ -226,36 +257,44 @@ def _lists(term, field, ref, weight, lunr_number) -> tuple[np.ndarray, list[int]
 
     if not len(ref):  # an archive without papers
         return np.zeros(0, dtype=np.int32), [0]
-    group = np.r_[True, (term[1:] != term[:-1]) | (field[1:] != field[:-1])]
-    new_term = np.r_[True, term[1:] != term[:-1]]
-    # Every posting's group and term, by number: what goes before a posting
-    # is two numbers a term, two a group and two a posting before it. Where
-    # each posting's numbers go, in place: these arrays are the memory's peak.
+    new_term = np.empty(len(ref), dtype=bool)
+    new_term[0] = True
+    np.not_equal(term[1:], term[:-1], out=new_term[1:])
+    group = new_term.copy()  # a new term, or a new field of the term
+    group[1:] |= field[1:] != field[:-1]
+    term_starts, group_starts = np.flatnonzero(new_term), np.flatnonzero(group)
+    # Where each posting's numbers go: before a posting are two numbers a
+    # term, two a group and two a posting before it. In place, one array at
+    # a time: these are as many as the postings.
     index = np.int32 if 6 * len(ref) + 8 < 2**31 else np.int64
-    group_of = np.cumsum(group, dtype=index)
-    group_of -= 1
-    at = np.cumsum(new_term, dtype=index)
-    at -= 1  # the posting's term, by number
-    at += group_of
+    at = np.cumsum(group, dtype=index)
+    del group
+    at -= 1  # the posting's group, by number
+    groups_before = at[term_starts]
+    at += np.cumsum(new_term, dtype=index)
+    del new_term
+    at -= 1  # plus its term's number
     at += np.arange(len(ref), dtype=index)
     at *= 2
     at += 4
     numbers = np.empty(int(at[-1]) + 2, dtype=np.int32)
-    deltas = np.diff(ref, prepend=0)
-    deltas[group] = ref[group]  # a list starts with its first ref
+    deltas = np.empty_like(ref)
+    deltas[0] = ref[0]
+    np.subtract(ref[1:], ref[:-1], out=deltas[1:])
+    deltas[group_starts] = ref[group_starts]  # a list starts with its first ref
     numbers[at] = deltas
     del deltas
     at += 1
     numbers[at] = weight
     at -= 1
-    starts = np.flatnonzero(group)
-    numbers[at[starts] - 2] = field[starts]
-    numbers[at[starts] - 1] = np.diff(np.r_[starts, len(ref)])
+    firsts = at[group_starts]
+    del at
+    numbers[firsts - 2] = field[group_starts]
+    numbers[firsts - 1] = np.diff(np.r_[group_starts, len(ref)])
     # Each term's two numbers go before its first field's.
-    term_starts = np.flatnonzero(new_term)
-    heads = at[term_starts] - 4
+    heads = firsts[np.searchsorted(group_starts, term_starts)] - 4
     numbers[heads] = lunr_number[term[term_starts]]
-    numbers[heads + 1] = np.diff(np.r_[group_of[term_starts], len(starts)])
+    numbers[heads + 1] = np.diff(np.r_[groups_before, len(group_starts)])
     return numbers, [*heads.tolist(), len(numbers)]
 
 
