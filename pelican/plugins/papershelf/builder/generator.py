@@ -162,17 +162,23 @@ class PapershelfGenerator(Generator):
 
     def _paper_item(self, paper, siteurl: str, preview_chars: int, show_date: bool) -> Markup:
         """A paper's list item, rendered once with a stand-in for SITEURL (and
-        kept for the next build, by everything it is made from)."""
+        kept for the next build, by everything it is made from).
+
+        Kept as UTF-8: an item shows "▲", and a text with a character past
+        U+00FF takes two bytes for each of its characters (at 50,000 papers,
+        150,000 items held in 280 MB instead of 140 MB)."""
         template, prints = "_paper_item.html", self._prints
 
-        def render() -> str:
-            return self.env.get_template(template).render(
+        def render() -> bytes:
+            html = self.env.get_template(template).render(
                 paper=paper, SITEURL=_SITEURL, preview_chars=preview_chars, show_date=show_date
             )
+            return html.encode()
 
         key = (paper.key, preview_chars, show_date)
         fingerprint = prints.common + prints.template(template) + paper.digest
-        return _with_siteurl(self.memos.remember_as("items", key, fingerprint, render), siteurl)
+        item = self.memos.remember_as("items", key, fingerprint, render)
+        return _with_siteurl(item.decode(), siteurl)
 
     def _tag_links(self, tags, siteurl: str) -> Markup:
         """The theme's `tag_links` macro, rendered once per set of tags: every
