@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 from conftest import CORPUS_JSON
 
+from pelican.plugins.papershelf.archive.model import Problem
 from pelican.plugins.papershelf.builder import cache as cache_module
 from pelican.plugins.papershelf.builder.cache import BuildCache
 from pelican.plugins.papershelf.builder.load import _known_files
@@ -177,6 +178,19 @@ def test_a_known_listing_that_changed_before_it_was_parsed_is_a_problem(tmp_path
     assert [str(p) for p in problems] == [
         f"{listing}:1: the file changed while it was read: build again"
     ]
+
+
+def test_a_listing_that_changed_after_it_was_read_for_its_key_is_a_problem(tmp_path):
+    """Its bytes are read again to be parsed: the key must still be theirs."""
+    listing = tmp_path / "2026-05-01.json"
+    shutil.copy(sorted(CORPUS_JSON.iterdir())[0], listing)
+    _, parse = listing_reader(listing)
+    listing.write_text("[]", encoding="utf-8")
+    assert parse() == (
+        [],
+        [Problem(str(listing), 1, "the file changed while it was read: build again")],
+    )
+    assert listing_reader(listing)[1]() == ([], [])
 
 
 def test_shards_of_another_version_of_the_code_are_deleted_when_the_cache_is_saved(tmp_path):

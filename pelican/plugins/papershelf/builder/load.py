@@ -122,7 +122,6 @@ def load_archive(content_path: str, config: Config, cache: BuildCache | None = N
         # Saved as they are now: the archive adds notes and tags to its papers.
         cache.keep("listings", beside=True)
         cache.keep("papers", beside=True)
-    readers.clear()  # the files' bytes
     notes, trouble, references = read_notes(content_path, config)
     if not problems:  # the papers are known: every note is checked against them too
         topics = _compute(config, cache, "topics")
