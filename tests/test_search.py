@@ -254,7 +254,8 @@ def test_words_known_from_an_earlier_build_give_the_files_of_a_fresh_one():
     tag_urls = {tag.name: tag.url for paper in papers for tag in paper.tags}
 
     def index(some, known=None):
-        return search.build_search_index(some, [()] * len(some), tag_urls, known)
+        searched = [search.searched(paper) for paper in some]
+        return search.build_search_index(searched, [()] * len(some), tag_urls, known)
 
     earlier = index(papers[5:])
     later = papers[:-3]  # five papers more, three gone

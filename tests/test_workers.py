@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 import weakref
 from pathlib import Path
@@ -196,8 +199,15 @@ def long_job():
         Path(sys.argv[1], str(os.getpid())).touch()
         time.sleep(60)
 
+def job_apart(head, parts):
+    list(parts)
+    long_job()
+    yield
+
 if sys.argv[3] == "side":  # the search index, say
     workers.run([lambda: None] * 400, jobs=2, side=long_job)
+elif sys.argv[3] == "apart":  # the search index, in a process of its own
+    list(workers.Apart().call(job_apart, None, []))
 else:  # a memo saved beside the build
     workers.beside(long_job)
     time.sleep(60)
@@ -205,7 +215,7 @@ else:  # a memo saved beside the build
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ends with its parent on Linux")
-@pytest.mark.parametrize("job", ["side", "beside"])
+@pytest.mark.parametrize("job", ["side", "apart", "beside"])
 def test_a_long_job_whose_build_is_killed_ends_with_it(tmp_path, job):
     """Not at the end of its job: it would hold the output folder's lock
     until then, and the next build would find the folder taken. The file it
@@ -240,6 +250,89 @@ def _running(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
     except (FileNotFoundError, IndexError):
         return False
+
+
+LATER: list[str] = []
+
+
+def summed(head, parts):
+    """A job apart: each part's sum plus `head`, where it ran, and what it
+    sees of LATER."""
+    totals = [head + sum(part) for part in parts]
+    for total in totals:
+        yield total, os.getpid(), list(LATER)
+
+
+def test_a_job_apart_runs_in_a_process_forked_before_and_streams_what_it_yields():
+    apart = workers.Apart()
+    LATER.append("made once the process was forked")
+    try:
+        found = list(apart.call(summed, 100, [[1, 2], [3], []]))
+    finally:
+        LATER.clear()
+        apart.close()
+    assert [total for total, _, _ in found] == [103, 103, 100]
+    assert os.getpid() not in {pid for _, pid, _ in found}
+    assert [seen for _, _, seen in found] == [[], [], []]  # its memory is not this one's
+
+
+def test_without_fork_a_job_apart_runs_here(monkeypatch):
+    monkeypatch.setattr(workers, "can_fork", lambda: False)
+    apart = workers.Apart()
+    assert [pid for _, pid, _ in apart.call(summed, 0, [[1]])] == [os.getpid()]
+    apart.close()
+
+
+def failing(error, parts):
+    list(parts)
+    raise error
+    yield  # a generator, as every job
+
+
+@pytest.mark.parametrize(
+    ("error", "raised", "message"),
+    [
+        # Reported in one line, as a full disk is.
+        (OSError(28, "No space left on device"), OSError, "No space left"),
+        # With its traceback.
+        (ValueError("not a number"), workers.WorkerError, "ValueError: not a number"),
+    ],
+)
+def test_a_job_apart_that_fails_fails_its_caller(error, raised, message):
+    apart = workers.Apart()
+    try:
+        with pytest.raises(raised, match=message):
+            list(apart.call(failing, error, [[1]]))
+    finally:
+        apart.close()
+
+
+def sleeping(head, parts):
+    list(parts)
+    time.sleep(60)
+    yield
+
+
+def test_a_job_apart_that_is_killed_fails_its_caller():
+    before = set(multiprocessing.active_children())
+    apart = workers.Apart()
+    (process,) = set(multiprocessing.active_children()) - before
+    killer = threading.Timer(0.3, os.kill, (process.pid, signal.SIGKILL))
+    killer.start()
+    try:
+        with pytest.raises(workers.WorkerKilled):
+            list(apart.call(sleeping, None, []))
+    finally:
+        killer.join()
+        apart.close()
+
+
+def test_a_process_apart_without_a_job_ends_when_let_go():
+    before = set(multiprocessing.active_children())
+    apart = workers.Apart()
+    assert len(set(multiprocessing.active_children()) - before) == 1
+    apart.close()
+    assert set(multiprocessing.active_children()) - before == set()
 
 
 def test_jobs_must_be_a_count():

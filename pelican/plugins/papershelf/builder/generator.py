@@ -25,7 +25,7 @@ from ..archive.dates import long_date
 from ..archive.model import ContentError
 from ..config import PREFIX, Config, SettingsError
 from ..digest import data_digest, digest, tree_digest
-from ..search import index_of
+from ..search import index_of_parts, index_parts
 from ..search.text import known_stems, stems
 from ..site import kinds, markup, templating
 from ..site.citation import bibtex
@@ -196,11 +196,14 @@ class PapershelfGenerator(Generator):
         self.archive = self.layout = None
 
     def generate_context(self):
+        # Forked now, while this process is small: the search index is built there.
+        self.apart = workers.Apart()
         try:
             with workers.keeping():  # a million objects, kept to the end
                 self.archive = load_archive(self.path, self.config, self.cache)
                 self.layout = lay_out(self.archive, self.config)
         except (ContentError, workers.WorkerKilled) as error:
+            self.apart.close()
             self.cache.wait()
             self.lock.release()
             _stop(error, _lines(error))
@@ -216,6 +219,7 @@ class PapershelfGenerator(Generator):
         except workers.WorkerKilled as error:  # by the system, when memory ran out, say
             _stop(error, _lines(error))
         finally:
+            self.apart.close()
             self.lock.release()
 
     def _generate_output(self, writer):
@@ -249,6 +253,8 @@ class PapershelfGenerator(Generator):
         jobs = workers.jobs(config.jobs)
         if signals.content_written.receivers:
             jobs = 1  # another plugin follows the pages written: keep them in its process
+        if search is None:
+            self.apart.close()  # not wanted: before the processes that would share it
         written, search_result = self.memos.run(tasks, jobs, search, self._let_go)
         tasks.clear()
         cache.writing.update(written)
@@ -360,18 +366,14 @@ class PapershelfGenerator(Generator):
         def search_files() -> tuple[list[tuple], int, str]:
             """The files (written or not), how many were left as they were,
             and a line for the summary."""
-            known = cache.recall("search stems", b"") or {}
-            known_stems(known)
-            with workers.without_collection():  # millions of words come and go
-                built = index_of(values, cache.recall("search words", b""))
-                cache.store("search words", b"", built.known)
-                cache.keep("search words")
-                if len(stems()) != len(known):
-                    cache.store("search stems", b"", dict(stems()))
-                    cache.keep("search stems")
+            memos = (cache.path, cache.key, cache.output, cache.load)
+            built = self.apart.call(_search_index, memos, index_parts(values))
             folder = posixpath.dirname(config.search_index_save_as)
-            files, kept, fingerprints = [], 0, {}
-            for name, text in built.files.items():
+            files, kept, fingerprints, summary = [], 0, {}, ""
+            for name, text in built:
+                if name is None:
+                    summary = text
+                    continue
                 save_as = posixpath.join(folder, name)
                 if name == "index.json":
                     save_as = config.search_index_save_as
@@ -383,9 +385,31 @@ class PapershelfGenerator(Generator):
                     files.append(self._put(save_as, file_fingerprint, text))
             cache.remember("search files", fingerprint, lambda: fingerprints)
             cache.keep("search files")
-            return files, kept, built.summary
+            return files, kept, summary
 
         return search_files
+
+
+def _search_index(memos: tuple, parts: Iterator) -> Iterator[tuple[str | None, str]]:
+    """The search files of the `search files` kind's values, sent in parts
+    (see `index_parts`), built in a process of their own (`workers.Apart`):
+    each file as (name, text), then (None, the line for the summary). The
+    words and stems of the last build come from the cache's memos, and go
+    back to them (`memos`: the cache's folder, key, output and loading)."""
+    cache = BuildCache(*memos)
+    known = cache.recall("search stems", b"") or {}
+    known_stems(known)
+    with workers.without_collection():  # millions of words come and go
+        built = index_of_parts(parts, cache.recall("search words", b""))
+        cache.store("search words", b"", built.known)
+        cache.keep("search words")
+        if len(stems()) != len(known):
+            cache.store("search stems", b"", dict(stems()))
+            cache.keep("search stems")
+    files = built.files
+    for name in list(files):
+        yield name, files.pop(name)  # let go of each once sent
+    yield None, built.summary
 
 
 @functools.lru_cache(maxsize=4096)  # feeds share papers: at most feed_size a feed

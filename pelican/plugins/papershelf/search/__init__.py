@@ -10,19 +10,20 @@ The worker, theme/static/js/search-worker.js, is the other half.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import sys
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .. import latex
 from ..archive.dates import long_date
 from ..config import Config
 from ..site.kinds import search_files
 from ..site.layout import lay_out
-from ..site.records import Paper
 from .index import FIELDS, FORMAT, build_shards
 from .text import Vocabulary, normalise, normalised_words, stems, words
 
@@ -30,21 +31,58 @@ __all__ = [
     "FIELDS",
     "KnownWords",
     "SearchFiles",
+    "Searched",
     "build_search_index",
     "index_archive",
     "index_of",
+    "index_of_parts",
+    "index_parts",
     "normalise",
     "paper_words",
+    "searched",
     "words",
 ]
 
 PAPERS_PER_BLOCK = 5
 AUTHORS_SHOWN = 3
 
+
+class Searched(NamedTuple):
+    """What the index takes of a paper: plain data, which can be sent to a
+    process of its own (a paper's record stands for itself by its digest)."""
+
+    source: bytes  # what the listings say of it (`Paper.source`)
+    url: str
+    title: str
+    abstract: str
+    date: dt.date
+    authors: tuple[str, ...]
+    authors_count: int | None
+    upvotes: int | None
+    arxiv_id: str | None
+    tags: tuple[str, ...]  # names
+
+
+def searched(paper) -> Searched:
+    """What the index takes of a paper's record (or of the archive's paper)."""
+    return Searched(
+        paper.source,
+        paper.url,
+        paper.title,
+        paper.abstract,
+        paper.date,
+        paper.authors,
+        paper.authors_count,
+        paper.upvotes,
+        paper.arxiv_id,
+        tuple(tag.name for tag in paper.tags),
+    )
+
+
 # Each field's searchable text.
-_FIELD_TEXT: dict[str, Callable[[Paper], str]] = {
+_FIELD_TEXT: dict[str, Callable[[Searched], str]] = {
     "title": lambda paper: normalise(latex.plain(paper.title)),
-    "tags": lambda paper: normalise(", ".join(t.name for t in paper.tags)),
+    "tags": lambda paper: normalise(", ".join(paper.tags)),
     "arxiv": lambda paper: normalise(paper.arxiv_id or ""),
     "authors": lambda paper: normalise(", ".join(paper.authors)),
     "abstract": lambda paper: normalise(latex.plain(paper.abstract)),
@@ -76,20 +114,20 @@ class SearchFiles:
     known: KnownWords | None = None
 
 
-def paper_words(paper: Paper, field: str, summaries: tuple[str, ...] = ()) -> list[str]:
+def paper_words(paper, field: str, summaries: tuple[str, ...] = ()) -> list[str]:
     """A field's words as written (normalised, trimmed, stop words included);
     the notes field's are those of the note summaries."""
-    return normalised_words(_field_text(paper, field, summaries))
+    return normalised_words(_field_text(searched(paper), field, summaries))
 
 
-def _field_text(paper: Paper, field: str, summaries: tuple[str, ...]) -> str:
+def _field_text(paper: Searched, field: str, summaries: tuple[str, ...]) -> str:
     if field == "notes":
         return normalise(" ".join(summaries))
     return _FIELD_TEXT[field](paper)
 
 
 def build_search_index(
-    papers: Sequence[Paper],
+    papers: Sequence[Searched],
     summaries: Sequence[tuple[str, ...]],
     tag_urls: dict[str, str],
     known: KnownWords | None = None,
@@ -125,7 +163,7 @@ def build_search_index(
         kept = KnownWords(vocabulary.words, found)
     else:  # words of papers gone stay numbered: past half, the next build starts afresh
         kept = None
-    tags = sorted({tag.name for paper in papers for tag in paper.tags}, key=str.casefold)
+    tags = sorted({name for paper in papers for name in paper.tags}, key=str.casefold)
     tag_number = {name: n for n, name in enumerate(tags)}
     files = dict(shards.files)
     files.update(_paper_blocks(papers, tag_number))
@@ -157,11 +195,31 @@ def index_archive(archive, config: Config | None = None) -> SearchFiles:
 
 def index_of(values: dict, known: KnownWords | None = None) -> SearchFiles:
     """The search files of the `search files` page kind's values."""
+    return index_of_parts(index_parts(values), known)
+
+
+def index_of_parts(parts: Iterable[tuple], known: KnownWords | None = None) -> SearchFiles:
+    """The search files of the papers given in parts (see `index_parts`)."""
+    papers, summaries, tag_urls = [], [], {}
+    for some, their_summaries, urls in parts:
+        papers += some
+        summaries += their_summaries
+        tag_urls.update(urls)
+    return build_search_index(papers, summaries, tag_urls, known)
+
+
+def index_parts(values: dict, size: int = 2_000) -> Iterator[tuple[list, tuple, dict]]:
+    """The `search files` page kind's values as plain data, a part at a time:
+    papers (`Searched`), their note summaries, and the tags' URLs by name."""
+    papers, summaries = values["papers"], values["summaries"]
     tag_urls = {tag.name: tag.url for tag in values["tags"]}
-    return build_search_index(values["papers"], values["summaries"], tag_urls, known)
+    yield [searched(paper) for paper in papers[:size]], summaries[:size], tag_urls
+    for start in range(size, len(papers), size):
+        part = slice(start, start + size)
+        yield [searched(paper) for paper in papers[part]], summaries[part], {}
 
 
-def _paper_blocks(papers: Sequence[Paper], tag_number: dict[str, int]) -> dict[str, str]:
+def _paper_blocks(papers: Sequence[Searched], tag_number: dict[str, int]) -> dict[str, str]:
     """What each result shows, PAPERS_PER_BLOCK papers a file: URL, title,
     date, its label, tags (by number), upvotes, first authors, how many
     authors, and the abstract (the snippet is the passage that matched)."""
@@ -173,7 +231,7 @@ def _paper_blocks(papers: Sequence[Paper], tag_number: dict[str, int]) -> dict[s
                 latex.plain(paper.title),
                 paper.date.isoformat(),
                 long_date(paper.date),
-                [tag_number[tag.name] for tag in paper.tags],
+                [tag_number[name] for name in paper.tags],
                 paper.upvotes,
                 list(paper.authors[:AUTHORS_SHOWN]),
                 len(paper.authors) or paper.authors_count or 0,
@@ -185,12 +243,12 @@ def _paper_blocks(papers: Sequence[Paper], tag_number: dict[str, int]) -> dict[s
     return blocks
 
 
-def _tags_json(papers: Sequence[Paper], tags: list[str]) -> str:
+def _tags_json(papers: Sequence[Searched], tags: list[str]) -> str:
     """Each tag's papers, as refs given as differences from the one before."""
     refs: dict[str, list[int]] = {name: [] for name in tags}
     for ref, paper in enumerate(papers):
-        for tag in paper.tags:
-            refs[tag.name].append(ref)
+        for name in paper.tags:
+            refs[name].append(ref)
     lists = [
         [b - a for a, b in itertools.pairwise([0, *refs[name]])] if refs[name] else []
         for name in tags
@@ -198,7 +256,7 @@ def _tags_json(papers: Sequence[Paper], tags: list[str]) -> str:
     return _json(lists)
 
 
-def _years(papers: Sequence[Paper]) -> list[list]:
+def _years(papers: Sequence[Searched]) -> list[list]:
     """[year, first ref] of each run of papers of one year (one run a year,
     as papers are newest first)."""
     runs = []
