@@ -145,7 +145,7 @@ def _strongest(vectors: sp.csr_matrix, terms: int) -> sp.csr_matrix:
     order = np.argsort(order, kind="stable")
     # Rows stay where they were: the weight at place i of `order` is the
     # (i - row's start)th largest of its row.
-    place = np.arange(order.size, dtype=np.int32)
+    place = np.arange(order.size, dtype=vectors.indptr.dtype)
     place -= vectors.indptr[rows]
     del rows
     keep = np.zeros(order.size, dtype=bool)
