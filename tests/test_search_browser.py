@@ -222,7 +222,8 @@ def test_a_short_word_being_typed_leaves_out_nothing_until_the_query_is_done(pag
     page.wait_for_function("document.querySelectorAll('#search-results .paper-item').length > 0")
     page.fill("#search-input", "multigrid o")
     page.press("#search-input", "Enter")
-    page.wait_for_timeout(400)
+    page.wait_for_function("document.querySelectorAll('#search-results .paper-item').length === 0")
+    page.wait_for_timeout(400)  # a keystroke's query would come 60 ms after it
     assert page.locator("#search-results .paper-item").count() == 0
 
 
