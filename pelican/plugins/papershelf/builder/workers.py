@@ -335,7 +335,7 @@ class Apart:
         if can_fork():
             context = multiprocessing.get_context("fork")
             self._connection, theirs = context.Pipe()
-            args = (theirs, self._connection, os.getpid())
+            args = (theirs, self._connection, self._owner)
             self._process = context.Process(target=_serve, args=args, daemon=True)
             self._process.start()
             theirs.close()
@@ -383,10 +383,10 @@ class Apart:
 _END = "end of parts"
 
 
-def _serve(connection, theirs, parent: int) -> None:
+def _serve(connection, parents_end, parent: int) -> None:
     """The process of an `Apart`: one job, or none."""
     _end_with(parent)
-    theirs.close()
+    parents_end.close()
     try:
         job, head = connection.recv()
     except EOFError:  # not wanted
